@@ -1,0 +1,79 @@
+package io.dualstream.connect.redis;
+
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes a lightweight Redis Pub/Sub notification for every Kafka record: the real-time half of the
+ * dual-stream pattern, with Kafka as the source of truth.
+ */
+public class RedisPubSubSinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        // Fail fast, with the same messages as validate().
+        new RedisPubSubSinkConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return RedisPubSubSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        props = null;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return RedisPubSubSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        boolean singleSettingsValid = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        if (singleSettingsValid) {
+            Map<String, String> errors;
+            try {
+                errors = RedisPubSubSinkConfig.crossFieldErrors(RedisPubSubSinkConfig.CONFIG_DEF.parse(connectorConfigs));
+            } catch (ConfigException e) {
+                errors = Map.of();
+            }
+            for (ConfigValue value : result.configValues()) {
+                String error = errors.get(value.name());
+                if (error != null) {
+                    value.addErrorMessage(error);
+                }
+            }
+        }
+        return result;
+    }
+}

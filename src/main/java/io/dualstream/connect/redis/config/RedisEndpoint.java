@@ -1,0 +1,104 @@
+package io.dualstream.connect.redis.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A parsed {@code redis.uri}: {@code redis://[user[:password]@]host[:port][/db]}, or {@code rediss://} for TLS.
+ */
+public record RedisEndpoint(String host, int port, boolean tls, String user, String password, int database) {
+
+    public static final int DEFAULT_PORT = 6379;
+
+    /** @throws IllegalArgumentException saying what is wrong and how a valid URI looks */
+    public static RedisEndpoint parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("no URI given; use redis://host:6379 or rediss://host:6380 for TLS");
+        }
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI (" + e.getReason() + "); use redis://host:6379", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw new IllegalArgumentException("scheme must be redis:// or rediss:// (TLS), for example redis://localhost:6379");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("no host; use redis://host:6379");
+        }
+        int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+        int database = parseDatabase(uri.getPath());
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("query parameters and fragments are not supported; set options with the redis.* settings");
+        }
+
+        String user = null;
+        String password = null;
+        String info = uri.getRawUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon < 0) {
+                user = decode(info);
+            } else {
+                user = colon == 0 ? null : decode(info.substring(0, colon));
+                password = decode(info.substring(colon + 1));
+            }
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, database);
+    }
+
+    private static int parseDatabase(String path) {
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        try {
+            int db = Integer.parseInt(path.substring(1));
+            if (db >= 0) {
+                return db;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the explanation below
+        }
+        throw new IllegalArgumentException("path must be a database number such as /0; Pub/Sub channels are the same in every database");
+    }
+
+    private static String decode(String part) {
+        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+
+    /** The URI with any password replaced, safe for logs and error messages. */
+    public static String mask(String uriText) {
+        if (uriText == null) {
+            return null;
+        }
+        int scheme = uriText.indexOf("://");
+        int at = uriText.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uriText;
+        }
+        int colon = uriText.indexOf(':', scheme + 3);
+        if (colon < 0 || colon > at) {
+            return uriText;
+        }
+        return uriText.substring(0, colon + 1) + "[hidden]" + uriText.substring(at);
+    }
+
+    /** host:port, for logs. */
+    public String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return (tls ? "rediss://" : "redis://") + (user != null ? user + "@" : "") + address() + "/" + database;
+    }
+}

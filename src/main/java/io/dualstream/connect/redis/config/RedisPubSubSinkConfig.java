@@ -1,0 +1,257 @@
+package io.dualstream.connect.redis.config;
+
+import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.NotificationFields;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Every setting of the connector, with its documentation, defaults, validators and cross-field checks. */
+public final class RedisPubSubSinkConfig extends AbstractConfig {
+
+    private static final String REDIS_GROUP = "Redis";
+    private static final String NOTIFICATION_GROUP = "Notification";
+    private static final String ERROR_GROUP = "Error handling";
+
+    public static final String REDIS_URI_CONFIG = "redis.uri";
+    public static final String REDIS_URI_DEFAULT = "redis://localhost:6379";
+    private static final String REDIS_URI_DOC = "The Redis server: redis://[user[:password]@]host[:port][/db], or "
+            + "rediss://... for TLS (the JVM's default trust store verifies the server). Put the password in "
+            + "redis.password instead of here: this setting is shown in plain text by the REST API.";
+
+    public static final String REDIS_USERNAME_CONFIG = "redis.username";
+    private static final String REDIS_USERNAME_DOC = "The ACL user to authenticate as (Redis 6+). Leave empty "
+            + "for the default user. Set it here or in redis.uri, not both.";
+
+    public static final String REDIS_PASSWORD_CONFIG = "redis.password";
+    private static final String REDIS_PASSWORD_DOC = "The password for redis.username (or for requirepass when "
+            + "no user is set). Hidden in logs and in the REST API. Set it here or in redis.uri, not both.";
+
+    public static final String REDIS_TIMEOUT_MS_CONFIG = "redis.timeout.ms";
+    public static final int REDIS_TIMEOUT_MS_DEFAULT = 2000;
+    private static final String REDIS_TIMEOUT_MS_DOC = "How long to wait for Redis to accept a connection and "
+            + "to answer a pipeline, in milliseconds. It bounds how long one put() can wait for an unresponsive Redis.";
+
+    public static final String REDIS_RETRY_BACKOFF_MS_CONFIG = "redis.retry.backoff.ms";
+    public static final long REDIS_RETRY_BACKOFF_MS_DEFAULT = 100L;
+    private static final String REDIS_RETRY_BACKOFF_MS_DOC = "After Redis fails, how long to drop notifications "
+            + "before trying Redis again, in milliseconds. The wait doubles with each further failure, up to "
+            + "redis.retry.backoff.max.ms, and resets once Redis answers.";
+
+    public static final String REDIS_RETRY_BACKOFF_MAX_MS_CONFIG = "redis.retry.backoff.max.ms";
+    public static final long REDIS_RETRY_BACKOFF_MAX_MS_DEFAULT = 5000L;
+    private static final String REDIS_RETRY_BACKOFF_MAX_MS_DOC = "The longest wait between attempts while Redis "
+            + "is failing, in milliseconds: publishing resumes at most this long after Redis is healthy again.";
+
+    public static final String REDIS_PIPELINE_SIZE_CONFIG = "redis.pipeline.size";
+    public static final int REDIS_PIPELINE_SIZE_DEFAULT = 1000;
+    private static final String REDIS_PIPELINE_SIZE_DOC = "The most PUBLISH commands sent in one pipeline round "
+            + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size.";
+
+    public static final String CHANNEL_TEMPLATE_CONFIG = "channel.template";
+    public static final String CHANNEL_TEMPLATE_DEFAULT = "events:{source_type}:{source_id}";
+    private static final String CHANNEL_TEMPLATE_DOC = "The channel each notification is published to: text "
+            + "with references in braces. A reference is a value field ({source_id}, {value.actor.id}), the key "
+            + "({key}, {key.FIELD}), a header ({header.NAME}) or record metadata ({topic}, {partition}, {offset}, "
+            + "{timestamp}). Each must be a non-empty string, number or boolean in every record; a record where one "
+            + "is missing is malformed. Use one channel per source, not per event.";
+
+    public static final String NOTIFICATION_FIELDS_CONFIG = "notification.fields";
+    public static final String NOTIFICATION_FIELDS_DEFAULT = "id,type,source_id";
+    private static final String NOTIFICATION_FIELDS_DOC = "The fields of the JSON notification, in order. An "
+            + "entry is a value field name (id) or name=REFERENCE (event_id=value.meta.id, partition=partition), "
+            + "with the references of channel.template. Numbers and booleans stay JSON numbers and booleans; a "
+            + "field missing from the record is left out. Keep it to identifiers: subscribers fetch the full event "
+            + "from Kafka or an API.";
+
+    public static final String CHANNEL_MAX_BYTES_CONFIG = "channel.max.bytes";
+    public static final int CHANNEL_MAX_BYTES_DEFAULT = 1024;
+    private static final String CHANNEL_MAX_BYTES_DOC = "The longest channel name, in UTF-8 bytes. A record whose "
+            + "channel would be longer is malformed.";
+
+    public static final String BEHAVIOR_ON_MALFORMED_RECORD_CONFIG = "behavior.on.malformed.record";
+    public static final String BEHAVIOR_ON_MALFORMED_RECORD_DEFAULT = MalformedBehavior.SKIP.value();
+    private static final String BEHAVIOR_ON_MALFORMED_RECORD_DOC = "What to do with a record that cannot become a "
+            + "notification (value not a JSON object, a channel reference missing or not a scalar, channel too "
+            + "long): 'skip' logs its topic/partition/offset, counts it and sends it to the dead-letter queue when "
+            + "errors.tolerance=all and errors.deadletterqueue.topic.name are set; 'fail' stops the task.";
+
+    public static final String BEHAVIOR_ON_NULL_VALUES_CONFIG = "behavior.on.null.values";
+    public static final String BEHAVIOR_ON_NULL_VALUES_DEFAULT = NullValueBehavior.IGNORE.value();
+    private static final String BEHAVIOR_ON_NULL_VALUES_DOC = "What to do with a tombstone (a record with a null "
+            + "value): 'ignore' counts and skips it; 'fail' stops the task.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final RedisEndpoint endpoint;
+    private final ChannelTemplate channelTemplate;
+    private final NotificationFields notificationFields;
+
+    public RedisPubSubSinkConfig(Map<String, ?> props) {
+        // doLog=false: AbstractConfig would log redis.uri, which may hold a password.
+        super(CONFIG_DEF, props, false);
+        endpoint = RedisEndpoint.parse(getString(REDIS_URI_CONFIG));
+        channelTemplate = ChannelTemplate.parse(getString(CHANNEL_TEMPLATE_CONFIG));
+        notificationFields = NotificationFields.parse(getList(NOTIFICATION_FIELDS_CONFIG));
+        Map<String, String> errors = crossFieldErrors(values());
+        if (!errors.isEmpty()) {
+            String key = errors.keySet().iterator().next();
+            throw new ConfigException("Invalid configuration " + key + ": " + errors.get(key));
+        }
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(REDIS_URI_CONFIG, Type.STRING, REDIS_URI_DEFAULT, new Validators.RedisUri(), Importance.HIGH,
+                        REDIS_URI_DOC, REDIS_GROUP, ++order, Width.LONG, "Redis URI")
+                .define(REDIS_USERNAME_CONFIG, Type.STRING, null, Importance.MEDIUM, REDIS_USERNAME_DOC,
+                        REDIS_GROUP, ++order, Width.MEDIUM, "Redis ACL user")
+                .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, REDIS_PASSWORD_DOC,
+                        REDIS_GROUP, ++order, Width.MEDIUM, "Redis password")
+                .define(REDIS_TIMEOUT_MS_CONFIG, Type.INT, REDIS_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(1, 600_000),
+                        Importance.MEDIUM, REDIS_TIMEOUT_MS_DOC, REDIS_GROUP, ++order, Width.SHORT, "Redis timeout (ms)")
+                .define(REDIS_RETRY_BACKOFF_MS_CONFIG, Type.LONG, REDIS_RETRY_BACKOFF_MS_DEFAULT,
+                        ConfigDef.Range.between(1, 3_600_000), Importance.LOW, REDIS_RETRY_BACKOFF_MS_DOC,
+                        REDIS_GROUP, ++order, Width.SHORT, "Retry backoff (ms)")
+                .define(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, REDIS_RETRY_BACKOFF_MAX_MS_DEFAULT,
+                        ConfigDef.Range.between(1, 3_600_000), Importance.LOW, REDIS_RETRY_BACKOFF_MAX_MS_DOC,
+                        REDIS_GROUP, ++order, Width.SHORT, "Maximum retry backoff (ms)")
+                .define(REDIS_PIPELINE_SIZE_CONFIG, Type.INT, REDIS_PIPELINE_SIZE_DEFAULT,
+                        ConfigDef.Range.between(1, 100_000), Importance.LOW, REDIS_PIPELINE_SIZE_DOC,
+                        REDIS_GROUP, ++order, Width.SHORT, "Pipeline size");
+        order = 0;
+        def.define(CHANNEL_TEMPLATE_CONFIG, Type.STRING, CHANNEL_TEMPLATE_DEFAULT, new Validators.Template(),
+                        Importance.HIGH, CHANNEL_TEMPLATE_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Channel template")
+                .define(NOTIFICATION_FIELDS_CONFIG, Type.LIST, NOTIFICATION_FIELDS_DEFAULT, new Validators.Fields(),
+                        Importance.HIGH, NOTIFICATION_FIELDS_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Notification fields")
+                .define(CHANNEL_MAX_BYTES_CONFIG, Type.INT, CHANNEL_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 65_536),
+                        Importance.LOW, CHANNEL_MAX_BYTES_DOC, NOTIFICATION_GROUP, ++order, Width.SHORT, "Channel max bytes");
+        order = 0;
+        def.define(BEHAVIOR_ON_MALFORMED_RECORD_CONFIG, Type.STRING, BEHAVIOR_ON_MALFORMED_RECORD_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in(names(MalformedBehavior.values())),
+                        Importance.MEDIUM, BEHAVIOR_ON_MALFORMED_RECORD_DOC, ERROR_GROUP, ++order, Width.SHORT,
+                        "Behavior on malformed records")
+                .define(BEHAVIOR_ON_NULL_VALUES_CONFIG, Type.STRING, BEHAVIOR_ON_NULL_VALUES_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in(names(NullValueBehavior.values())),
+                        Importance.MEDIUM, BEHAVIOR_ON_NULL_VALUES_DOC, ERROR_GROUP, ++order, Width.SHORT,
+                        "Behavior on null values");
+        return def;
+    }
+
+    /**
+     * Checks that involve more than one setting, keyed by the setting to blame. The constructor fails on the
+     * first; the connector's {@code validate()} reports each on its key.
+     *
+     * @param values settings already parsed by {@link #CONFIG_DEF}
+     */
+    public static Map<String, String> crossFieldErrors(Map<String, ?> values) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        RedisEndpoint endpoint = RedisEndpoint.parse((String) values.get(REDIS_URI_CONFIG));
+        if (endpoint.password() != null && values.get(REDIS_PASSWORD_CONFIG) != null) {
+            errors.put(REDIS_PASSWORD_CONFIG, "a password is also set in redis.uri; set it in one place only "
+                    + "(redis.password is preferred: the REST API hides it)");
+        }
+        if (endpoint.user() != null && values.get(REDIS_USERNAME_CONFIG) != null) {
+            errors.put(REDIS_USERNAME_CONFIG, "a user is also set in redis.uri; set it in one place only");
+        }
+        long backoff = (Long) values.get(REDIS_RETRY_BACKOFF_MS_CONFIG);
+        if ((Long) values.get(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG) < backoff) {
+            errors.put(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG, "must be at least redis.retry.backoff.ms (" + backoff + ")");
+        }
+        return errors;
+    }
+
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The user from redis.uri or redis.username, or {@code null}. */
+    public String user() {
+        return endpoint.user() != null ? endpoint.user() : getString(REDIS_USERNAME_CONFIG);
+    }
+
+    /** The password from redis.uri or redis.password, or {@code null}. */
+    public String password() {
+        Password password = getPassword(REDIS_PASSWORD_CONFIG);
+        return endpoint.password() != null ? endpoint.password() : password == null ? null : password.value();
+    }
+
+    public int timeoutMs() {
+        return getInt(REDIS_TIMEOUT_MS_CONFIG);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(REDIS_RETRY_BACKOFF_MS_CONFIG);
+    }
+
+    public long retryBackoffMaxMs() {
+        return getLong(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG);
+    }
+
+    public int pipelineSize() {
+        return getInt(REDIS_PIPELINE_SIZE_CONFIG);
+    }
+
+    public ChannelTemplate channelTemplate() {
+        return channelTemplate;
+    }
+
+    public NotificationFields notificationFields() {
+        return notificationFields;
+    }
+
+    public int channelMaxBytes() {
+        return getInt(CHANNEL_MAX_BYTES_CONFIG);
+    }
+
+    public MalformedBehavior malformedBehavior() {
+        return MalformedBehavior.valueOf(getString(BEHAVIOR_ON_MALFORMED_RECORD_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public NullValueBehavior nullValueBehavior() {
+        return NullValueBehavior.valueOf(getString(BEHAVIOR_ON_NULL_VALUES_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    /** The settings as they matter to an operator, without secrets, for the task's start-up log line. */
+    public String describe() {
+        return "redis=" + endpoint + (user() != null ? " (user " + user() + ")" : "")
+                + ", channel.template=" + channelTemplate
+                + ", notification.fields=" + notificationFields
+                + ", behavior.on.malformed.record=" + malformedBehavior().value()
+                + ", behavior.on.null.values=" + nullValueBehavior().value();
+    }
+
+    public enum MalformedBehavior {
+        SKIP, FAIL;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum NullValueBehavior {
+        IGNORE, FAIL;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static String[] names(Enum<?>[] values) {
+        String[] names = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            names[i] = values[i].name().toLowerCase(Locale.ROOT);
+        }
+        return names;
+    }
+}

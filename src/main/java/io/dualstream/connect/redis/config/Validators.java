@@ -1,0 +1,69 @@
+package io.dualstream.connect.redis.config;
+
+import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.NotificationFields;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.List;
+
+/**
+ * Validators that compile the setting the way the task will, so that {@code validate()} and {@code start()}
+ * report the same message.
+ */
+final class Validators {
+
+    private Validators() {
+    }
+
+    static final class RedisUri implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                RedisEndpoint.parse((String) value);
+            } catch (IllegalArgumentException e) {
+                // Masked: the URI may carry a password, and this message is shown by the REST API.
+                throw new ConfigException(name, RedisEndpoint.mask((String) value), e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "redis://[user[:password]@]host[:port][/db] or rediss://...";
+        }
+    }
+
+    static final class Template implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                ChannelTemplate.parse((String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "text with {reference} placeholders";
+        }
+    }
+
+    static final class Fields implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                @SuppressWarnings("unchecked")
+                List<String> entries = (List<String>) value;
+                NotificationFields.parse(entries);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated name or name=REFERENCE entries";
+        }
+    }
+}
