@@ -1,0 +1,87 @@
+package io.dualstream.connect.redis.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/** Real Kafka + Connect in the test JVM, set up the way these tests need. */
+public final class ConnectClusters {
+
+    public static final String CONNECTOR_CLASS = "io.dualstream.connect.redis.RedisPubSubSinkConnector";
+
+    private ConnectClusters() {
+    }
+
+    /** One broker and one worker; offsets are committed every 500 ms so tests can watch them. */
+    public static EmbeddedConnectCluster start(String name, Map<String, String> extraWorkerProps) {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("offset.flush.interval.ms", "500");
+        workerProps.putAll(extraWorkerProps);
+        EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .build();
+        connect.start();
+        return connect;
+    }
+
+    /** A sink connector config for {@code topic} publishing to {@code redis}, with string keys. */
+    public static Map<String, String> sinkConfig(String topic, RedisFixture redis) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", CONNECTOR_CLASS);
+        config.put("tasks.max", "1");
+        config.put("topics", topic);
+        config.put("redis.uri", redis.uri());
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        return config;
+    }
+
+    /** Sends key/value pairs (a null value is a tombstone) and waits until Kafka has them all. */
+    public static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("linger.ms", "5");
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
+            for (String[] kv : keyValues) {
+                producer.send(new ProducerRecord<>(topic, bytes(kv[0]), bytes(kv[1])));
+            }
+            producer.flush();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The offsets the connector's consumer group has committed. */
+    public static Map<TopicPartition, OffsetAndMetadata> committedOffsets(EmbeddedConnectCluster connect, String connector) {
+        try (Admin admin = connect.kafka().createAdminClient()) {
+            return admin.listConsumerGroupOffsets("connect-" + connector).partitionsToOffsetAndMetadata().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of the committed offsets over all partitions of {@code topic}. */
+    public static long committedTotal(EmbeddedConnectCluster connect, String connector, String topic) {
+        return committedOffsets(connect, connector).entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+    }
+}

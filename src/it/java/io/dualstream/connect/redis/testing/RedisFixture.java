@@ -1,0 +1,97 @@
+package io.dualstream.connect.redis.testing;
+
+import org.testcontainers.DockerClientFactory;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A Redis server that a test owns: it can be killed, restarted on the same port, frozen and resumed.
+ * A local {@code redis-server} process when one is on the PATH; otherwise a Testcontainers Redis when Docker
+ * runs; otherwise the test fails, saying how to get Redis.
+ */
+public interface RedisFixture extends AutoCloseable {
+
+    static RedisFixture start(String... extraArgs) {
+        if (RedisProcess.onPath()) {
+            return RedisProcess.start(List.of(extraArgs));
+        }
+        if (dockerAvailable()) {
+            return RedisContainer.start(List.of(extraArgs));
+        }
+        throw new IllegalStateException("These tests need Redis: no redis-server on the PATH and no Docker engine. "
+                + "Install Redis (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) "
+                + "or start Docker.");
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    String host();
+
+    int port();
+
+    default String uri() {
+        return "redis://" + host() + ":" + port();
+    }
+
+    /** Kills the server at once (SIGKILL): clients see a dropped connection, then refused connections. */
+    void kill();
+
+    /** Starts the server again on the same port and waits until it answers PING. */
+    void restart();
+
+    /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+    void freeze();
+
+    /** Resumes a frozen server (SIGCONT). */
+    void resume();
+
+    /** A new client connection, for assertions and subscriptions. */
+    default Jedis client() {
+        return new Jedis(host(), port(), 5000);
+    }
+
+    @Override
+    void close();
+
+    /** Waits until the server answers PING. */
+    static void awaitPing(String host, int port, Duration timeout, Runnable onFailure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Jedis jedis = new Jedis(host, port, 1000)) {
+                if ("PONG".equals(jedis.ping())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            onFailure.run();
+            try {
+                Thread.sleep(50); // polling interval, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Redis", e);
+            }
+        }
+        throw new IllegalStateException("Redis at " + host + ":" + port + " did not answer PING within " + timeout, last);
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}

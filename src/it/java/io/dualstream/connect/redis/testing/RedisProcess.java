@@ -1,0 +1,135 @@
+package io.dualstream.connect.redis.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code redis-server} child process on a free loopback port. */
+final class RedisProcess implements RedisFixture {
+
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path dir;
+    private Process process;
+
+    private RedisProcess(int port, List<String> extraArgs, Path dir) {
+        this.port = port;
+        this.extraArgs = extraArgs;
+        this.dir = dir;
+    }
+
+    static boolean onPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(entry, "redis-server"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static RedisProcess start(List<String> extraArgs) {
+        try {
+            RedisProcess redis = new RedisProcess(freePort(), extraArgs, Files.createTempDirectory("redis-it"));
+            redis.launch();
+            return redis;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private void launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of("redis-server",
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n"
+                        + RedisFixture.tail(dir.resolve("redis.log")) + RedisFixture.tail(dir.resolve("stdout.log")));
+            }
+        });
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void restart() {
+        kill();
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart redis-server", e);
+        }
+    }
+
+    @Override
+    public void freeze() {
+        signal("STOP");
+    }
+
+    @Override
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            resume();
+            kill();
+        }
+    }
+}
