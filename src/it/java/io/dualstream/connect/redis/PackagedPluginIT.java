@@ -93,7 +93,7 @@ class PackagedPluginIT {
 
     private static void assertPluginListed(EmbeddedConnectCluster connect, String version) throws IOException {
         Response response = connect.requestGet(connect.endpointForResource("connector-plugins"));
-        JsonNode plugins = new ObjectMapper().readTree(response.readEntity(String.class));
+        JsonNode plugins = new ObjectMapper().readTree((String) response.getEntity());
         JsonNode ours = null;
         for (JsonNode plugin : plugins) {
             if (plugin.get("class").asText().equals(ConnectClusters.CONNECTOR_CLASS)) {

@@ -28,10 +28,22 @@ public record RedisEndpoint(String host, int port, boolean tls, String user, Str
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
             throw new IllegalArgumentException("scheme must be redis:// or rediss:// (TLS), for example redis://localhost:6379");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        String host = uri.getHost();
+        int port = uri.getPort();
+        if (host == null && uri.getRawAuthority() != null) {
+            // java.net.URI leaves host empty for names it considers invalid, such as compose services with '_'.
+            String hostPort = uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+            int colon = hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            port = colon < 0 ? -1 : parsePort(hostPort.substring(colon + 1));
+        }
+        if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("no host; use redis://host:6379");
         }
-        int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+        port = port == -1 ? DEFAULT_PORT : port;
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range; use 1 to 65535, for example redis://host:6379");
+        }
         int database = parseDatabase(uri.getPath());
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("query parameters and fragments are not supported; set options with the redis.* settings");
@@ -49,7 +61,6 @@ public record RedisEndpoint(String host, int port, boolean tls, String user, Str
                 password = decode(info.substring(colon + 1));
             }
         }
-        String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
@@ -71,23 +82,38 @@ public record RedisEndpoint(String host, int port, boolean tls, String user, Str
         throw new IllegalArgumentException("path must be a database number such as /0; Pub/Sub channels are the same in every database");
     }
 
-    private static String decode(String part) {
-        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    private static int parsePort(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port is not a number; use redis://host:6379", e);
+        }
     }
 
-    /** The URI with any password replaced, safe for logs and error messages. */
+    /** Decodes %XX escapes only: unlike form data, a '+' in a URI is a plus sign. */
+    private static String decode(String part) {
+        return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The text with its password hidden ({@code redis://user:[hidden]@host}), safe for logs and error messages.
+     * Text that is not shaped like a URI has everything before the last '@' hidden.
+     */
     public static String mask(String uriText) {
         if (uriText == null) {
             return null;
         }
-        int scheme = uriText.indexOf("://");
         int at = uriText.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
+        if (at < 0) {
             return uriText;
+        }
+        int scheme = uriText.indexOf("://");
+        if (scheme < 0 || scheme > at) {
+            return "[hidden]" + uriText.substring(at);
         }
         int colon = uriText.indexOf(':', scheme + 3);
         if (colon < 0 || colon > at) {
-            return uriText;
+            return uriText; // a user without a password
         }
         return uriText.substring(0, colon + 1) + "[hidden]" + uriText.substring(at);
     }

@@ -114,9 +114,9 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(REDIS_URI_CONFIG, Type.STRING, REDIS_URI_DEFAULT, new Validators.RedisUri(), Importance.HIGH,
                         REDIS_URI_DOC, REDIS_GROUP, ++order, Width.LONG, "Redis URI")
-                .define(REDIS_USERNAME_CONFIG, Type.STRING, null, Importance.MEDIUM, REDIS_USERNAME_DOC,
+                .define(REDIS_USERNAME_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM, REDIS_USERNAME_DOC,
                         REDIS_GROUP, ++order, Width.MEDIUM, "Redis ACL user")
-                .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, REDIS_PASSWORD_DOC,
+                .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM, REDIS_PASSWORD_DOC,
                         REDIS_GROUP, ++order, Width.MEDIUM, "Redis password")
                 .define(REDIS_TIMEOUT_MS_CONFIG, Type.INT, REDIS_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(1, 600_000),
                         Importance.MEDIUM, REDIS_TIMEOUT_MS_DOC, REDIS_GROUP, ++order, Width.SHORT, "Redis timeout (ms)")

@@ -4,6 +4,7 @@ import io.dualstream.connect.redis.mapping.ChannelTemplate;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import java.util.List;
 
@@ -64,6 +65,23 @@ final class Validators {
         @Override
         public String toString() {
             return "comma-separated name or name=REFERENCE entries";
+        }
+    }
+
+    /** Unset is fine; an empty string is almost always a templating mistake. */
+    static final class NotEmptyIfSet implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value instanceof Password password ? password.value() : (String) value;
+            if (text != null && text.isEmpty()) {
+                // The value is never echoed: it may be a password.
+                throw new ConfigException(name + " is empty; remove the setting or give it a value");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "unset, or a non-empty string";
         }
     }
 }

@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.mapping;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -18,7 +19,8 @@ public final class NotificationMapper {
     private final ChannelTemplate channel;
     private final NotificationFields fields;
     private final int maxChannelBytes;
-    private final ObjectMapper json = new ObjectMapper();
+    // Trailing tokens make "{...} junk" malformed instead of silently half-read.
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final RecordView view = new RecordView(json);
     private final StringBuilder channelText = new StringBuilder(64);
     private final ByteArrayBuilder payload = new ByteArrayBuilder(256);

@@ -73,7 +73,7 @@ final class RecordView {
             return node;
         }
         String type = value == null ? "null" : value.getClass().getSimpleName();
-        throw new MalformedRecordException("value is a " + type
+        throw new MalformedRecordException("value is of type " + type
                 + ", not a JSON object, Struct or Map; use a converter that yields one (JsonConverter, "
                 + "StringConverter or ByteArrayConverter with JSON text, Avro, Protobuf)");
     }

@@ -68,7 +68,11 @@ public abstract class Reference {
                 break;
         }
         if (text.startsWith("header.")) {
-            return new HeaderRef(text, text.substring("header.".length()));
+            String name = text.substring("header.".length());
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("'header.' needs a name: write header.NAME");
+            }
+            return new HeaderRef(text, name);
         }
         if (text.startsWith("key.")) {
             return new KeyField(text, FieldPath.parse(text.substring("key.".length())));

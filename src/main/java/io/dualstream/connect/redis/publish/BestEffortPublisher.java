@@ -71,6 +71,7 @@ public final class BestEffortPublisher implements AutoCloseable {
             }
         } catch (PublishException e) {
             published.addAndGet(e.published());
+            subscribersReached.addAndGet(e.subscribersReached());
             failed(time.milliseconds(), batch.size() - e.published(), e.getCause() != null ? e.getCause() : e);
         } catch (RuntimeException e) {
             // Whatever the client threw, Redis stays best-effort.

@@ -61,7 +61,7 @@ public final class StandalonePublisher implements NotificationPublisher {
                 // The connection may hold half-read replies: never reuse it.
                 closeConnection();
             }
-            throw new PublishException("PUBLISH to " + address + " failed", published, e);
+            throw new PublishException("PUBLISH to " + address + " failed", published, reached, e);
         }
     }
 

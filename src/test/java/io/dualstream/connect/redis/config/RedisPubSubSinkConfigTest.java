@@ -1,0 +1,216 @@
+package io.dualstream.connect.redis.config;
+
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.MalformedBehavior;
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.NullValueBehavior;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link RedisPubSubSinkConfig}: defaults, accessors and the exceptions of the constructor. */
+class RedisPubSubSinkConfigTest {
+
+    private static Map<String, String> props(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return props;
+    }
+
+    // ---- defaults ----
+
+    @Test
+    void declaredDefaults() {
+        Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
+        assertEquals("redis://localhost:6379", defaults.get("redis.uri"));
+        assertEquals("events:{source_type}:{source_id}", defaults.get("channel.template"));
+        assertEquals(List.of("id", "type", "source_id"), defaults.get("notification.fields"));
+        assertEquals(2000, defaults.get("redis.timeout.ms"));
+        assertEquals(100L, defaults.get("redis.retry.backoff.ms"));
+        assertEquals(5000L, defaults.get("redis.retry.backoff.max.ms"));
+        assertEquals(1000, defaults.get("redis.pipeline.size"));
+        assertEquals(1024, defaults.get("channel.max.bytes"));
+        assertEquals("skip", defaults.get("behavior.on.malformed.record"));
+        assertEquals("ignore", defaults.get("behavior.on.null.values"));
+        assertNull(defaults.get("redis.username"));
+        assertNull(defaults.get("redis.password"));
+    }
+
+    @Test
+    void emptyConfigurationUsesTheDefaults() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Map.of());
+        assertEquals(new RedisEndpoint("localhost", 6379, false, null, null, 0), config.endpoint());
+        assertEquals("events:{source_type}:{source_id}", config.channelTemplate().toString());
+        assertEquals("id=value.id,type=value.type,source_id=value.source_id", config.notificationFields().toString());
+        assertNull(config.user());
+        assertNull(config.password());
+        assertEquals(2000, config.timeoutMs());
+        assertEquals(100L, config.retryBackoffMs());
+        assertEquals(5000L, config.retryBackoffMaxMs());
+        assertEquals(1000, config.pipelineSize());
+        assertEquals(1024, config.channelMaxBytes());
+        assertEquals(MalformedBehavior.SKIP, config.malformedBehavior());
+        assertEquals(NullValueBehavior.IGNORE, config.nullValueBehavior());
+    }
+
+    // ---- accessors ----
+
+    @Test
+    void settingsAreRead() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props(
+                "redis.uri", "rediss://cache:6380/3",
+                "redis.username", "app",
+                "redis.password", "s3cr3tPW",
+                "redis.timeout.ms", "500",
+                "redis.retry.backoff.ms", "50",
+                "redis.retry.backoff.max.ms", "50",
+                "redis.pipeline.size", "10",
+                "channel.template", "n:{topic}",
+                "notification.fields", "id, p=partition",
+                "channel.max.bytes", "64",
+                "behavior.on.malformed.record", "FAIL",
+                "behavior.on.null.values", "Fail"));
+        assertEquals(new RedisEndpoint("cache", 6380, true, null, null, 3), config.endpoint());
+        assertEquals("app", config.user());
+        assertEquals("s3cr3tPW", config.password());
+        assertEquals(500, config.timeoutMs());
+        assertEquals(50L, config.retryBackoffMs());
+        assertEquals(50L, config.retryBackoffMaxMs());
+        assertEquals(10, config.pipelineSize());
+        assertEquals("n:{topic}", config.channelTemplate().toString());
+        assertEquals("id=value.id,p=partition", config.notificationFields().toString());
+        assertEquals(64, config.channelMaxBytes());
+        assertEquals(MalformedBehavior.FAIL, config.malformedBehavior());
+        assertEquals(NullValueBehavior.FAIL, config.nullValueBehavior());
+    }
+
+    @Test
+    void userAndPasswordMayComeFromTheUri() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.uri", "redis://app:s3cr3tPW@host"));
+        assertEquals("app", config.user());
+        assertEquals("s3cr3tPW", config.password());
+    }
+
+    @Test
+    void describeNamesTheSettingsButNotThePassword() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.uri", "redis://app:s3cr3tPW@host:6380/1"));
+        String text = config.describe();
+        assertFalse(text.contains("s3cr3tPW"), text);
+        assertEquals("redis=redis://app@host:6380/1 (user app), channel.template=events:{source_type}:{source_id}, "
+                + "notification.fields=id=value.id,type=value.type,source_id=value.source_id, "
+                + "behavior.on.malformed.record=skip, behavior.on.null.values=ignore", text);
+    }
+
+    @Test
+    void passwordSettingIsAPasswordType() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.password", "s3cr3tPW"));
+        assertEquals(new Password("s3cr3tPW"), config.getPassword("redis.password"));
+        assertFalse(config.getPassword("redis.password").toString().contains("s3cr3tPW"));
+    }
+
+    // ---- bad values: the constructor ----
+
+    private static ConfigException invalid(Map<String, String> props) {
+        return assertThrows(ConfigException.class, () -> new RedisPubSubSinkConfig(props));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "redis.uri            | http://host               | scheme must be redis:// or rediss://",
+            "redis.uri            | redis://host/notanumber   | path must be a database number such as /0",
+            "redis.uri            | redis://host?ssl=true     | set options with the redis.* settings",
+            "redis.uri            | redis:///0                | no host; use redis://host:6379",
+            "channel.template     | events:{source_id         | '{' at position 7 is not closed with '}'",
+            "channel.template     | events:{}                 | write a field name such as {source_id}",
+            "channel.template     | events:{value}            | write value.FIELD",
+            "notification.fields  | id,id                     | field 'id' is listed twice",
+            "notification.fields  | id,a..b                   | has an empty field name; write fields as a.b.c",
+            "notification.fields  | id,=partition             | has no name; write name or name=REF",
+            "notification.fields  | id,x=header               | 'header' needs a name: write header.NAME",
+            "notification.fields  | ``                        | list at least one, for example id,type,source_id",
+            "channel.max.bytes    | 0                         | Value must be at least 1",
+            "redis.pipeline.size  | 0                         | Value must be at least 1",
+            "behavior.on.malformed.record | drop              | String must be one of",
+    })
+    void badValueFailsTheConstructorNamingTheSettingAndTheFix(String key, String value, String fix) {
+        ConfigException e = invalid(props(key, value));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains(fix), e.getMessage());
+    }
+
+    @Test
+    void badUriWithPasswordIsReportedMasked() {
+        ConfigException e = invalid(props("redis.uri", "redis://app:s3cr3tPW@host/notanumber"));
+        assertEquals("Invalid value redis://app:[hidden]@host/notanumber for configuration redis.uri: "
+                + "path must be a database number such as /0; Pub/Sub channels are the same in every database",
+                e.getMessage());
+    }
+
+    @Test
+    void passwordInUriAndInSettingIsRejected() {
+        ConfigException e = invalid(props("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
+        assertEquals("Invalid configuration redis.password: a password is also set in redis.uri; set it in one "
+                + "place only (redis.password is preferred: the REST API hides it)", e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3tPW"));
+    }
+
+    @Test
+    void userInUriAndInSettingIsRejected() {
+        ConfigException e = invalid(props("redis.uri", "redis://app@host", "redis.username", "app"));
+        assertEquals("Invalid configuration redis.username: a user is also set in redis.uri; set it in one place only",
+                e.getMessage());
+    }
+
+    @Test
+    void maxBackoffBelowBackoffIsRejected() {
+        ConfigException e = invalid(props("redis.retry.backoff.ms", "2000", "redis.retry.backoff.max.ms", "1999"));
+        assertEquals("Invalid configuration redis.retry.backoff.max.ms: must be at least redis.retry.backoff.ms (2000)",
+                e.getMessage());
+    }
+
+    @Test
+    void maxBackoffBelowDefaultBackoffIsRejected() {
+        ConfigException e = invalid(props("redis.retry.backoff.max.ms", "99"));
+        assertEquals("Invalid configuration redis.retry.backoff.max.ms: must be at least redis.retry.backoff.ms (100)",
+                e.getMessage());
+    }
+
+    @Test
+    void userInUriWithPasswordSettingIsAccepted() {
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(
+                props("redis.uri", "redis://app@host", "redis.password", "s3cr3tPW"));
+        assertEquals("app", config.user());
+        assertEquals("s3cr3tPW", config.password());
+    }
+
+    @Test
+    void crossFieldErrorsAreKeyedByTheSettingToBlame() {
+        Map<String, Object> parsed = RedisPubSubSinkConfig.CONFIG_DEF.parse(props(
+                "redis.uri", "redis://app:pw@host", "redis.username", "app", "redis.password", "pw",
+                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "5"));
+        Map<String, String> errors = RedisPubSubSinkConfig.crossFieldErrors(parsed);
+        assertEquals(List.of("redis.password", "redis.username", "redis.retry.backoff.max.ms"),
+                List.copyOf(errors.keySet()));
+        assertEquals("must be at least redis.retry.backoff.ms (10)", errors.get("redis.retry.backoff.max.ms"));
+    }
+
+    @Test
+    void validConfigurationHasNoCrossFieldErrors() {
+        Map<String, Object> parsed = RedisPubSubSinkConfig.CONFIG_DEF.parse(props(
+                "redis.uri", "redis://app@host", "redis.password", "pw",
+                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "10"));
+        assertTrue(RedisPubSubSinkConfig.crossFieldErrors(parsed).isEmpty());
+    }
+}
