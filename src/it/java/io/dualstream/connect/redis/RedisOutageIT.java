@@ -73,7 +73,7 @@ class RedisOutageIT {
             int round = 0;
             while (received.isEmpty() && System.currentTimeMillis() < deadline) {
                 produce(connect, TOPIC, records(GitHubEvents.generate("probe" + round++, 10, round)));
-                received = subscriber.await(list -> !list.isEmpty(), Duration.ofSeconds(2), "any notification")
+                received = subscriber.await(list -> !list.isEmpty(), Duration.ofSeconds(2), "any notification", false)
                         .stream().map(Subscriber.Message::payload).collect(Collectors.toSet());
             }
             assertTrue(!received.isEmpty(), "publishing resumed after Redis came back");

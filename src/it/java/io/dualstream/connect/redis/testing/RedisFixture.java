@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.testing;
 
 import org.testcontainers.DockerClientFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ public interface RedisFixture extends AutoCloseable {
                 if ("PONG".equals(jedis.ping())) {
                     return;
                 }
+            } catch (JedisDataException answeredWithAnError) {
+                return; // NOAUTH and the like: the server is up, it just wants credentials
             } catch (RuntimeException e) {
                 last = e;
             }
