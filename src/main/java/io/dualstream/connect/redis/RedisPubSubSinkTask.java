@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Maps each record of a {@code put()} batch to a notification, then publishes the batch in one pipeline.
@@ -30,7 +31,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(RedisPubSubSinkTask.class);
     static final long LOG_INTERVAL_MS = 30_000L;
 
-    private final Function<RedisPubSubSinkConfig, NotificationPublisher> publisherFactory;
+    private final BiFunction<RedisPubSubSinkConfig, String, NotificationPublisher> publisherFactory;
     private final Time time;
 
     private NotificationMapper mapper;
@@ -40,11 +41,11 @@ public class RedisPubSubSinkTask extends SinkTask {
     private long received;
 
     public RedisPubSubSinkTask() {
-        this(config -> PublisherFactory.create(config, "kafka-connect-redis-pubsub"), Time.SYSTEM);
+        this(PublisherFactory::create, Time.SYSTEM);
     }
 
     /** Test seam: choose the Redis client and the clock. */
-    RedisPubSubSinkTask(Function<RedisPubSubSinkConfig, NotificationPublisher> publisherFactory, Time time) {
+    RedisPubSubSinkTask(BiFunction<RedisPubSubSinkConfig, String, NotificationPublisher> publisherFactory, Time time) {
         this.publisherFactory = publisherFactory;
         this.time = time;
     }
@@ -55,14 +56,21 @@ public class RedisPubSubSinkTask extends SinkTask {
     }
 
     @Override
-    public void start(java.util.Map<String, String> props) {
+    public void start(Map<String, String> props) {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props);
         mapper = new NotificationMapper(config.channelTemplate(), config.notificationFields(), config.channelMaxBytes());
         badRecords = new BadRecordHandler(config.malformedBehavior(), config.nullValueBehavior(),
                 errantRecordReporter(), time, LOG_INTERVAL_MS);
-        publisher = new BestEffortPublisher(publisherFactory.apply(config), config.endpoint().address(), time,
+        publisher = new BestEffortPublisher(publisherFactory.apply(config, clientName(props.get("name"))),
+                config.endpoint().address(), time,
                 config.retryBackoffMs(), config.retryBackoffMaxMs(), LOG_INTERVAL_MS);
         log.info("Started Redis Pub/Sub sink task: {}", config.describe());
+    }
+
+    /** Shown by CLIENT LIST, so operators can tell which connector a connection belongs to. */
+    static String clientName(String connectorName) {
+        String name = connectorName == null ? "" : connectorName.replaceAll("[^A-Za-z0-9._:-]", "_");
+        return name.isEmpty() ? "kafka-connect-redis-pubsub" : "kafka-connect-redis-pubsub:" + name;
     }
 
     /** Fetched once: older workers have no such method, and the worker returns null without a DLQ or error log. */
@@ -76,22 +84,22 @@ public class RedisPubSubSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        for (SinkRecord record : records) {
-            received++;
-            if (record.value() == null) {
-                badRecords.nullValue(record);
-                continue;
-            }
-            try {
-                batch.add(mapper.map(record));
-            } catch (MalformedRecordException e) {
-                badRecords.malformed(record, e);
-            } catch (RuntimeException e) {
-                // A shape nobody foresaw must not stop the partition: treat it as malformed, name the cause.
-                badRecords.malformed(record, new DataException("cannot map record: " + e.getClass().getName(), e));
-            }
-        }
         try {
+            for (SinkRecord record : records) {
+                received++;
+                if (record.value() == null) {
+                    badRecords.nullValue(record);
+                    continue;
+                }
+                try {
+                    batch.add(mapper.map(record));
+                } catch (MalformedRecordException e) {
+                    badRecords.malformed(record, e);
+                } catch (RuntimeException e) {
+                    // A shape nobody foresaw must not stop the partition: treat it as malformed, name the cause.
+                    badRecords.malformed(record, new DataException("cannot map record: " + e.getClass().getName(), e));
+                }
+            }
             publisher.publish(batch);
         } finally {
             batch.clear();

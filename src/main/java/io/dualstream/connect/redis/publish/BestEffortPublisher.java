@@ -90,7 +90,7 @@ public final class BestEffortPublisher implements AutoCloseable {
             available = false;
             outageStartMs = now;
             lastSummaryMs = now;
-            log.warn("Redis at {} is unavailable: {}. Dropping notifications and retrying in {} ms; "
+            log.warn("Redis at {} is unavailable ({}); dropping notifications and retrying in {} ms. "
                     + "Kafka offsets keep advancing.", target, lastError, wait);
             log.debug("Redis failure at {}", target, cause);
         } else {
@@ -106,8 +106,8 @@ public final class BestEffortPublisher implements AutoCloseable {
     private void logSummaryIfDue(long now) {
         if (now - lastSummaryMs >= summaryIntervalMs) {
             lastSummaryMs = now;
-            log.warn("Redis at {} still unavailable after {} s: {} failed attempts, {} notifications dropped; "
-                            + "last error: {}", target, (now - outageStartMs) / 1000, failedAttempts, droppedInOutage,
+            log.warn("Redis at {} still unavailable after {} s: {} failed attempts, {} notifications dropped "
+                            + "(last error: {})", target, (now - outageStartMs) / 1000, failedAttempts, droppedInOutage,
                     lastError);
         }
     }

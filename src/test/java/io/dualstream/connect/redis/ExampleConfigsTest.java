@@ -1,0 +1,69 @@
+package io.dualstream.connect.redis;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped examples are valid configurations, agree with each other, and are the ones the README shows. */
+class ExampleConfigsTest {
+
+    private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
+
+    private static Map<String, String> jsonExample() throws IOException {
+        JsonNode root = new ObjectMapper().readTree(BASE.resolve("config/redis-pubsub-sink.json").toFile());
+        return new ObjectMapper().convertValue(root.get("config"), new TypeReference<Map<String, String>>() { });
+    }
+
+    private static Map<String, String> propertiesExample() throws IOException {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(BASE.resolve("config/redis-pubsub-sink.properties"))) {
+            props.load(in);
+        }
+        Map<String, String> map = new HashMap<>();
+        props.stringPropertyNames().forEach(name -> map.put(name, props.getProperty(name)));
+        return map;
+    }
+
+    private static List<String> errors(Map<String, String> config) {
+        return new RedisPubSubSinkConnector().validate(config).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
+                .map(ConfigValue::name)
+                .toList();
+    }
+
+    @Test
+    void bothExamplesValidateWithoutErrors() throws IOException {
+        assertEquals(List.of(), errors(jsonExample()));
+        assertEquals(List.of(), errors(propertiesExample()));
+    }
+
+    @Test
+    void theStandaloneAndRestExamplesConfigureTheSameConnector() throws IOException {
+        Map<String, String> properties = propertiesExample();
+        properties.remove("name");
+        assertEquals(jsonExample(), properties);
+    }
+
+    @Test
+    void theReadmeShowsTheRestExampleAsItIs() throws IOException {
+        String readme = Files.readString(BASE.resolve("README.md"), StandardCharsets.UTF_8);
+        String json = Files.readString(BASE.resolve("config/redis-pubsub-sink.json"), StandardCharsets.UTF_8);
+        assertTrue(readme.contains("```json\n" + json + "```"), "README.md must show config/redis-pubsub-sink.json verbatim");
+        assertEquals(RedisPubSubSinkConnector.class.getName(), jsonExample().get("connector.class"));
+    }
+}
