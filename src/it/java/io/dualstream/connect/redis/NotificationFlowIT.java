@@ -173,7 +173,7 @@ class NotificationFlowIT {
                 "{\"id\":\"g2\",\"type\":\"push\",\"source_id\":\"octocat\"}",
                 "{\"id\":\"g3\",\"type\":\"fork\",\"source_id\":\"octocat\"}"), payloads);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed", 1, "a bad record must not kill the task");
-        awaitCommitted("mixed", topic, records.size());
+        ConnectClusters.awaitCommitted(connect, "mixed", topic, records.size(), TIMEOUT);
     }
 
     @Test
@@ -254,27 +254,5 @@ class NotificationFlowIT {
         ConfigInfo password = result.configs().stream().filter(v -> v.configValue().name().equals("redis.password"))
                 .findFirst().orElseThrow();
         assertTrue(password.configValue().errors().get(0).contains("one place"), password.configValue().errors().toString());
-    }
-
-    private static void awaitCommitted(String connector, String topic, long expected) {
-        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
-        long committed = -1;
-        while (System.currentTimeMillis() < deadline) {
-            committed = ConnectClusters.committedTotal(connect, connector, topic);
-            if (committed >= expected) {
-                return;
-            }
-            pause();
-        }
-        throw new AssertionError("committed offsets reached " + committed + ", expected " + expected);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200); // polling interval
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -62,7 +62,7 @@ class RedisOutageIT {
             long producedAtKill = stream.produced();
             stream.awaitProduced(producedAtKill + 500, TIMEOUT);
             // Offsets move past events produced while Redis is down: nothing waits for Redis.
-            awaitCommitted(producedAtKill + 500);
+            ConnectClusters.awaitCommitted(connect, CONNECTOR, TOPIC, producedAtKill + 500, TIMEOUT);
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1,
                     "a Redis outage must not fail the task");
 
@@ -141,18 +141,5 @@ class RedisOutageIT {
         private static byte[] bytes(String text) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
-    }
-
-    private void awaitCommitted(long expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
-        long committed = -1;
-        while (System.currentTimeMillis() < deadline) {
-            committed = ConnectClusters.committedTotal(connect, CONNECTOR, TOPIC);
-            if (committed >= expected) {
-                return;
-            }
-            Thread.sleep(200); // polling interval
-        }
-        throw new AssertionError("committed offsets reached " + committed + " of " + expected + " while Redis was down");
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,5 +84,25 @@ public final class ConnectClusters {
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
+    }
+
+    /** Waits until the connector has committed at least {@code expected} offsets on {@code topic}, in total. */
+    public static void awaitCommitted(EmbeddedConnectCluster connect, String connector, String topic, long expected,
+                                      Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        long committed = -1;
+        while (System.currentTimeMillis() < deadline) {
+            committed = committedTotal(connect, connector, topic);
+            if (committed >= expected) {
+                return;
+            }
+            try {
+                Thread.sleep(200); // polling interval
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError(connector + " committed " + committed + " offsets on " + topic + ", expected " + expected);
     }
 }
