@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code redis-server} child process on a free loopback port. */
-final class RedisProcess implements RedisFixture {
+public final class RedisProcess implements RedisFixture {
 
     private final int port;
     private final List<String> extraArgs;
@@ -47,7 +47,7 @@ final class RedisProcess implements RedisFixture {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -25,11 +25,12 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String REDIS_URI_CONFIG = "redis.uri";
     public static final String REDIS_URI_DEFAULT = "redis://localhost:6379";
     private static final String REDIS_URI_DOC = "The Redis server: redis://[user[:password]@]host[:port][/db], or "
-            + "rediss://... for TLS (the JVM's default trust store verifies the server). Put the password in "
+            + "rediss://... for TLS (the certificate is checked against the JVM's trust store, and the host name against the "
+            + "certificate). Put the password in "
             + "redis.password instead of here: this setting is shown in plain text by the REST API.";
 
     public static final String REDIS_USERNAME_CONFIG = "redis.username";
-    private static final String REDIS_USERNAME_DOC = "The ACL user to authenticate as (Redis 6+). Leave empty "
+    private static final String REDIS_USERNAME_DOC = "The ACL user to authenticate as (Redis 6+). Leave it unset "
             + "for the default user. Set it here or in redis.uri, not both.";
 
     public static final String REDIS_PASSWORD_CONFIG = "redis.password";
@@ -114,10 +115,10 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(REDIS_URI_CONFIG, Type.STRING, REDIS_URI_DEFAULT, new Validators.RedisUri(), Importance.HIGH,
                         REDIS_URI_DOC, REDIS_GROUP, ++order, Width.LONG, "Redis URI")
-                .define(REDIS_USERNAME_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM, REDIS_USERNAME_DOC,
-                        REDIS_GROUP, ++order, Width.MEDIUM, "Redis ACL user")
-                .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM, REDIS_PASSWORD_DOC,
-                        REDIS_GROUP, ++order, Width.MEDIUM, "Redis password")
+                .define(REDIS_USERNAME_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
+                        REDIS_USERNAME_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Redis ACL user")
+                .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
+                        REDIS_PASSWORD_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Redis password")
                 .define(REDIS_TIMEOUT_MS_CONFIG, Type.INT, REDIS_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(1, 600_000),
                         Importance.MEDIUM, REDIS_TIMEOUT_MS_DOC, REDIS_GROUP, ++order, Width.SHORT, "Redis timeout (ms)")
                 .define(REDIS_RETRY_BACKOFF_MS_CONFIG, Type.LONG, REDIS_RETRY_BACKOFF_MS_DEFAULT,

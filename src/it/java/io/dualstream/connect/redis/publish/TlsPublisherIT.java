@@ -1,0 +1,101 @@
+package io.dualstream.connect.redis.publish;
+
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.mapping.Notification;
+import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.RedisProcess;
+import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.connect.redis.testing.TestCertificates;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * {@code rediss://} against a real redis-server with a TLS port: the certificate chain is checked against the
+ * JVM's trust store (here a test CA, through {@code javax.net.ssl.trustStore}) and the host name against the
+ * certificate.
+ */
+class TlsPublisherIT {
+
+    private static final List<Notification> BATCH = List.of(new Notification(
+            "events:user:octocat".getBytes(StandardCharsets.UTF_8), "{\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8)));
+    private static final String[] TRUST_PROPERTIES = {
+        "javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType"};
+
+    @TempDir
+    static Path dir;
+    private static TestCertificates certs;
+    private static final String[] saved = new String[TRUST_PROPERTIES.length];
+
+    @BeforeAll
+    static void trustTheTestCa() {
+        certs = TestCertificates.createCa(dir);
+        for (int i = 0; i < TRUST_PROPERTIES.length; i++) {
+            saved[i] = System.getProperty(TRUST_PROPERTIES[i]);
+        }
+        System.setProperty("javax.net.ssl.trustStore", certs.truststore().toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", TestCertificates.TRUSTSTORE_PASSWORD);
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    }
+
+    @AfterAll
+    static void restoreTrust() {
+        for (int i = 0; i < TRUST_PROPERTIES.length; i++) {
+            if (saved[i] == null) {
+                System.clearProperty(TRUST_PROPERTIES[i]);
+            } else {
+                System.setProperty(TRUST_PROPERTIES[i], saved[i]);
+            }
+        }
+    }
+
+    private static RedisFixture tlsRedis(Path[] certificate, int tlsPort) {
+        return RedisFixture.start("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate[0].toString(),
+                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", certs.caCertificate().toString(),
+                "--tls-auth-clients", "no");
+    }
+
+    private static NotificationPublisher publisher(String uri) {
+        return PublisherFactory.create(new RedisPubSubSinkConfig(Map.of("redis.uri", uri, "redis.timeout.ms", "3000")), "tls-it");
+    }
+
+    @Test
+    void publishesOverTlsToAServerWithATrustedCertificateForItsName() throws IOException {
+        int tlsPort = RedisProcess.freePort();
+        try (RedisFixture redis = tlsRedis(certs.serverCertificate("good", "DNS:localhost,IP:127.0.0.1"), tlsPort);
+             Subscriber subscriber = Subscriber.psubscribe(redis, "events:*");
+             NotificationPublisher publisher = publisher("rediss://localhost:" + tlsPort)) {
+            assertEquals(1, publisher.publish(BATCH));
+            assertEquals("{\"id\":\"1\"}", subscriber.awaitCount(1, Duration.ofSeconds(10)).get(0).payload());
+        }
+    }
+
+    @Test
+    void refusesACertificateIssuedForAnotherHost() throws IOException {
+        int tlsPort = RedisProcess.freePort();
+        try (RedisFixture redis = tlsRedis(certs.serverCertificate("other", "DNS:other.example"), tlsPort);
+             NotificationPublisher publisher = publisher("rediss://localhost:" + tlsPort)) {
+            PublishException e = assertThrows(PublishException.class, () -> publisher.publish(BATCH));
+            assertEquals(0, e.published());
+        }
+    }
+
+    @Test
+    void refusesTlsToAPlainTextPort() {
+        try (RedisFixture redis = RedisFixture.start();
+             NotificationPublisher publisher = publisher("rediss://localhost:" + redis.port())) {
+            assertThrows(PublishException.class, () -> publisher.publish(BATCH));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.dualstream.connect.redis.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A throw-away CA and server certificates made with openssl and keytool, for TLS tests. */
+public final class TestCertificates {
+
+    public static final String TRUSTSTORE_PASSWORD = "changeit";
+
+    private final Path dir;
+
+    private TestCertificates(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A new CA in {@code dir}, with a PKCS12 trust store holding it. */
+    public static TestCertificates createCa(Path dir) {
+        TestCertificates certs = new TestCertificates(dir);
+        certs.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+                "-days", "2", "-subj", "/CN=Test CA");
+        certs.run("keytool", "-importcert", "-noprompt", "-alias", "test-ca", "-file", "ca.crt", "-keystore",
+                "truststore.p12", "-storetype", "PKCS12", "-storepass", TRUSTSTORE_PASSWORD);
+        return certs;
+    }
+
+    /** A server certificate signed by the CA for the given subjectAltName, e.g. {@code DNS:localhost,IP:127.0.0.1}. */
+    public Path[] serverCertificate(String name, String subjectAltName) {
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                "-subj", "/CN=" + name);
+        try {
+            Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + subjectAltName + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        run("openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext");
+        return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+    }
+
+    public Path caCertificate() {
+        return dir.resolve("ca.crt");
+    }
+
+    public Path truststore() {
+        return dir.resolve("truststore.p12");
+    }
+
+    private void run(String... command) {
+        try {
+            Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("tools.log").toFile()).start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + RedisFixture.tail(dir.resolve("tools.log")));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command[0] + " (openssl and a JDK's keytool are needed)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
