@@ -8,6 +8,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,7 +92,7 @@ final class RecordView {
             throw new MalformedRecordException("value is not valid JSON (" + e.getClass().getSimpleName() + ")");
         }
         if (node == null || !node.isObject()) {
-            String kind = node == null || node.isMissingNode() ? "empty" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            String kind = node == null || node.isMissingNode() ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT);
             throw new MalformedRecordException("value is JSON " + kind + ", not a JSON object");
         }
         return node;

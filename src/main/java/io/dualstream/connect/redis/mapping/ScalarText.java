@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.Locale;
 
 /** Turns a referenced scalar into channel text; objects, arrays and nulls have no text. */
 final class ScalarText {
@@ -45,7 +46,7 @@ final class ScalarText {
             return "null";
         }
         if (value instanceof JsonNode node) {
-            return "JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            return "JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT);
         }
         return value.getClass().getSimpleName();
     }
