@@ -61,6 +61,9 @@ public final class RedisProcess implements RedisFixture {
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        // A test that dies before close() must not leave redis-server running after the JVM.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n"
