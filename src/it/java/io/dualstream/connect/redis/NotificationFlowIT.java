@@ -220,20 +220,27 @@ class NotificationFlowIT {
                 "the failure names the record's coordinates and the setting: " + trace);
     }
 
-    @Test
-    void validateReportsEachBadSettingOnItsKeyWithAFix() {
+    /** PUT /connector-plugins/RedisPubSubSinkConnector/config/validate with these settings on a valid base. */
+    private static ConfigInfos validate(Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(sinkConfig("any", redis));
         config.put("name", "invalid");
-        config.put("redis.uri", "http://:s3cret@localhost:6379");
-        config.put("channel.template", "events:{source_type");
-        config.put("notification.fields", "id,whole=value");
+        config.putAll(overrides);
+        return connect.validateConnectorConfig("RedisPubSubSinkConnector", config);
+    }
 
-        ConfigInfos result = connect.validateConnectorConfig("RedisPubSubSinkConnector", config);
-
-        Map<String, List<String>> errors = result.configs().stream()
+    private static Map<String, List<String>> errorsByKey(ConfigInfos result) {
+        return result.configs().stream()
                 .map(ConfigInfo::configValue)
                 .filter(v -> !v.errors().isEmpty())
                 .collect(Collectors.toMap(ConfigValueInfo::name, ConfigValueInfo::errors));
+    }
+
+    @Test
+    void validateReportsEachBadSettingOnItsKeyWithAFix() {
+        ConfigInfos result = validate(Map.of("redis.uri", "http://:s3cret@localhost:6379",
+                "channel.template", "events:{source_type", "notification.fields", "id,whole=value"));
+
+        Map<String, List<String>> errors = errorsByKey(result);
         assertEquals(3, result.errorCount(), "errors: " + errors);
         assertTrue(errors.get("redis.uri").get(0).contains("redis://"), errors.toString());
         assertTrue(!errors.get("redis.uri").get(0).contains("s3cret"), "the password is never echoed");
@@ -243,16 +250,10 @@ class NotificationFlowIT {
 
     @Test
     void validateReportsCrossFieldErrors() {
-        Map<String, String> config = new HashMap<>(sinkConfig("any", redis));
-        config.put("name", "invalid");
-        config.put("redis.uri", "redis://:one@localhost:6379");
-        config.put("redis.password", "two");
-
-        ConfigInfos result = connect.validateConnectorConfig("RedisPubSubSinkConnector", config);
+        ConfigInfos result = validate(Map.of("redis.uri", "redis://:one@localhost:6379", "redis.password", "two"));
 
         assertEquals(1, result.errorCount());
-        ConfigInfo password = result.configs().stream().filter(v -> v.configValue().name().equals("redis.password"))
-                .findFirst().orElseThrow();
-        assertTrue(password.configValue().errors().get(0).contains("one place"), password.configValue().errors().toString());
+        List<String> password = errorsByKey(result).get("redis.password");
+        assertTrue(password.get(0).contains("one place"), password.toString());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task driven directly against a real redis-server: what it publishes, drops, skips and counts. */
@@ -138,5 +139,31 @@ class RedisPubSubSinkTaskIT {
             assertFalse(subscriber.received().isEmpty(), "publishing resumed");
         }
         assertTrue(task.publisher().available());
+    }
+
+    @Test
+    void aFrozenRedisCostsPutAtMostAboutTheTimeoutAndIsCountedThenPublishingResumes() {
+        task = new RedisPubSubSinkTask();
+        task.start(props()); // redis.timeout.ms=1000
+        task.put(List.of(record(0, event("warm-up")))); // open the connection while Redis answers
+        redis.freeze();
+        try {
+            // Without the socket timeout this put() would wait forever; the bound only catches a hang.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> task.put(List.of(record(1, event("frozen")))));
+            assertFalse(task.publisher().available());
+            assertEquals(1, task.publisher().dropped());
+        } finally {
+            redis.resume();
+        }
+        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            long offset = 2;
+            while (subscriber.received().isEmpty() && System.currentTimeMillis() < deadline) {
+                task.put(List.of(record(offset, event("thawed-" + offset))));
+                offset++;
+                subscriber.await(list -> !list.isEmpty(), Duration.ofMillis(200), "a notification", false);
+            }
+            assertFalse(subscriber.received().isEmpty(), "publishing resumed after Redis was resumed");
+        }
     }
 }

@@ -3,8 +3,6 @@ package io.dualstream.connect.redis.mapping;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-import java.util.Locale;
-
 /**
  * A compiled reference to one piece of a record, shared by {@code channel.template} and
  * {@code notification.fields}:
@@ -163,7 +161,7 @@ public abstract class Reference {
         private final Kind kind;
 
         Metadata(String text, Kind kind) {
-            super(text.toLowerCase(Locale.ROOT));
+            super(text);
             this.kind = kind;
         }
 

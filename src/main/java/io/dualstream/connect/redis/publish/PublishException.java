@@ -11,10 +11,6 @@ public class PublishException extends RuntimeException {
     private final int published;
     private final long subscribersReached;
 
-    public PublishException(String message, int published, Throwable cause) {
-        this(message, published, 0, cause);
-    }
-
     public PublishException(String message, int published, long subscribersReached, Throwable cause) {
         super(message, cause);
         this.published = published;

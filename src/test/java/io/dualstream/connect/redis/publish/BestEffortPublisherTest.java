@@ -78,7 +78,7 @@ class BestEffortPublisherTest {
     }
 
     private static PublishException redisDown(int published) {
-        return new PublishException("PUBLISH to localhost:6379 failed", published,
+        return new PublishException("PUBLISH to localhost:6379 failed", published, 0,
                 new IllegalStateException("Connection refused"));
     }
 
@@ -267,7 +267,7 @@ class BestEffortPublisherTest {
 
     @Test
     void publishExceptionWithoutCauseIsContained() {
-        redis.fail(new PublishException("PUBLISH failed", 0, null));
+        redis.fail(new PublishException("PUBLISH failed", 0, 0, null));
         assertDoesNotThrow(() -> publisher.publish(batch(2)));
         assertFalse(publisher.available());
         assertCounters(0, 2, 1, 0);

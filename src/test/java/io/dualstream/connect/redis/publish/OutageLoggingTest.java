@@ -23,7 +23,7 @@ class OutageLoggingTest {
         @Override
         public long publish(List<Notification> notifications) {
             if (down) {
-                throw new PublishException("PUBLISH failed", 0,
+                throw new PublishException("PUBLISH failed", 0, 0,
                         new IllegalStateException("Connection refused"));
             }
             return 0;
