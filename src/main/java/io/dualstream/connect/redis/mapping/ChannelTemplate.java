@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.mapping;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
 public final class ChannelTemplate {
 
     private final String template;
-    /** Literal strings and references, in order. */
+    /** Literal text as UTF-8 bytes, and references, in order. */
     private final Object[] parts;
 
     private ChannelTemplate(String template, Object[] parts) {
@@ -32,11 +33,11 @@ public final class ChannelTemplate {
                 throw new IllegalArgumentException("'}' at position " + close + " has no matching '{'");
             }
             if (open < 0) {
-                parts.add(template.substring(i));
+                parts.add(utf8(template.substring(i)));
                 break;
             }
             if (open > i) {
-                parts.add(template.substring(i, open));
+                parts.add(utf8(template.substring(i, open)));
             }
             if (close < 0) {
                 throw new IllegalArgumentException("'{' at position " + open + " is not closed with '}'");
@@ -51,13 +52,18 @@ public final class ChannelTemplate {
         return new ChannelTemplate(template, parts.toArray());
     }
 
-    /** Renders the channel for the record in {@code view} into {@code out}. */
-    void render(RecordView view, StringBuilder out) {
+    private static byte[] utf8(String literal) {
+        return literal.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Renders the channel for the record in {@code view} into {@code out}, as UTF-8. */
+    void render(RecordView view, ByteSink out) {
         for (Object part : parts) {
             if (part instanceof Reference reference) {
-                out.append(textOf(reference, view));
+                out.writeUtf8(textOf(reference, view));
             } else {
-                out.append((String) part);
+                byte[] literal = (byte[]) part;
+                out.write(literal, 0, literal.length);
             }
         }
     }

@@ -42,7 +42,7 @@ final class JsonValues {
         } else if (value instanceof Boolean b) {
             out.writeBoolean(b);
         } else if (value instanceof JsonNode node) {
-            out.writeTree(node);
+            writeNode(out, node);
         } else if (value instanceof byte[] bytes) {
             out.writeBinary(bytes);
         } else if (value instanceof ByteBuffer buffer) {
@@ -74,6 +74,34 @@ final class JsonValues {
             out.writeEndArray();
         } else {
             out.writeString(value.toString());
+        }
+    }
+
+    /**
+     * Scalars are written directly: {@code writeTree} goes through the ObjectMapper's serializer lookup, which
+     * was the costliest step for JSON text values. Objects and arrays (rarely referenced) still use it.
+     */
+    private static void writeNode(JsonGenerator out, JsonNode node) throws IOException {
+        if (node.isTextual()) {
+            out.writeString(node.textValue());
+        } else if (node.isInt() || node.isShort()) {
+            out.writeNumber(node.intValue());
+        } else if (node.isLong()) {
+            out.writeNumber(node.longValue());
+        } else if (node.isDouble()) {
+            out.writeNumber(node.doubleValue());
+        } else if (node.isFloat()) {
+            out.writeNumber(node.floatValue());
+        } else if (node.isBigInteger()) {
+            out.writeNumber(node.bigIntegerValue());
+        } else if (node.isBigDecimal()) {
+            out.writeNumber(node.decimalValue());
+        } else if (node.isBoolean()) {
+            out.writeBoolean(node.booleanValue());
+        } else if (node.isNull()) {
+            out.writeNull();
+        } else {
+            out.writeTree(node);
         }
     }
 }

@@ -1,14 +1,12 @@
 package io.dualstream.connect.redis.mapping;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a sink record into a {@link Notification}: the channel from the template, the payload from the
@@ -22,8 +20,10 @@ public final class NotificationMapper {
     // Trailing tokens make "{...} junk" malformed instead of silently half-read.
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final RecordView view = new RecordView(json);
-    private final StringBuilder channelText = new StringBuilder(64);
-    private final ByteArrayBuilder payload = new ByteArrayBuilder(256);
+    private final ByteSink channelBytes = new ByteSink(64);
+    private final ByteSink payload = new ByteSink(256);
+    /** Reused for every record (creating one per record cost a third of the mapping time); null after a failure. */
+    private JsonGenerator generator;
 
     public NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes) {
         this.channel = channel;
@@ -38,21 +38,52 @@ public final class NotificationMapper {
     public Notification map(SinkRecord record) {
         view.reset(record);
 
-        channelText.setLength(0);
-        channel.render(view, channelText);
-        byte[] channelBytes = channelText.toString().getBytes(StandardCharsets.UTF_8);
-        if (channelBytes.length > maxChannelBytes) {
-            throw new MalformedRecordException("channel is " + channelBytes.length + " bytes, more than channel.max.bytes="
+        channelBytes.reset();
+        channel.render(view, channelBytes);
+        if (channelBytes.size() > maxChannelBytes) {
+            throw new MalformedRecordException("channel is " + channelBytes.size() + " bytes, more than channel.max.bytes="
                     + maxChannelBytes);
         }
 
         payload.reset();
-        try (JsonGenerator out = json.getFactory().createGenerator(payload)) {
+        JsonGenerator out = generator();
+        boolean written = false;
+        try {
             fields.write(view, out);
+            out.flush();
+            written = true;
         } catch (IOException e) {
             // Writing to memory does not fail; this would be a bug.
             throw new UncheckedIOException("Cannot encode notification", e);
+        } finally {
+            if (!written) {
+                discardGenerator();
+            }
         }
-        return new Notification(channelBytes, payload.toByteArray());
+        return new Notification(channelBytes.toByteArray(), payload.toByteArray());
+    }
+
+    private JsonGenerator generator() {
+        if (generator == null) {
+            try {
+                generator = json.getFactory().createGenerator(payload);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the JSON generator", e);
+            }
+            // Each notification is a root value of its own: no separator between them.
+            generator.setRootValueSeparator(null);
+        }
+        return generator;
+    }
+
+    /** A generator that failed half-way holds an open object: the next record must start from a fresh one. */
+    private void discardGenerator() {
+        JsonGenerator broken = generator;
+        generator = null;
+        try {
+            broken.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Only releases buffers; the payload it may have appended is reset before the next record.
+        }
     }
 }

@@ -270,6 +270,50 @@ class NotificationMapperTest {
         assertEquals("{\"tenant\":\"beta\"}", payload(mapper.map(record(Map.of("tenant", "beta"), eventMap()))));
     }
 
+    @Test
+    void aRecordThatFailsHalfWayThroughThePayloadDoesNotCorruptTheNext() {
+        // The mapper reuses one JSON generator: a failure inside the payload object must not leave it open.
+        NotificationMapper mapper = mapper(List.of("id", "odd", "type"));
+        Map<String, Object> broken = new LinkedHashMap<>(eventMap());
+        broken.put("odd", new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("cannot be written");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> mapper.map(record(null, broken)));
+        Notification next = mapper.map(record(null, EVENT_JSON));
+        assertEquals(DEFAULT_CHANNEL, channel(next));
+        assertEquals("{\"id\":\"e1\",\"type\":\"push\"}", payload(next));
+    }
+
+    @Test
+    void consecutivePayloadsHaveNothingBetweenThem() {
+        NotificationMapper mapper = defaultMapper();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(DEFAULT_PAYLOAD, payload(mapper.map(record(null, EVENT_JSON))));
+            assertEquals(DEFAULT_PAYLOAD, payload(mapper.map(record(null, eventMap()))));
+        }
+    }
+
+    @Test
+    void jsonTextScalarsKeepTheirExactFormAndContainersAreWrittenWhole() {
+        NotificationMapper mapper = mapper(List.of("big", "exp", "neg", "t", "f", "n", "obj", "arr"));
+        String value = "{\"source_type\":\"s\",\"source_id\":\"i\",\"big\":123456789012345678901234567890,"
+                + "\"exp\":1.5E300,\"neg\":-7,\"t\":true,\"f\":false,\"n\":null,\"obj\":{\"a\":[1,\"x\"]},"
+                + "\"arr\":[{\"b\":2.25}]}";
+        assertEquals("{\"big\":123456789012345678901234567890,\"exp\":1.5E300,\"neg\":-7,\"t\":true,\"f\":false,"
+                + "\"n\":null,\"obj\":{\"a\":[1,\"x\"]},\"arr\":[{\"b\":2.25}]}", payload(mapper.map(record(null, value))));
+    }
+
+    @Test
+    void channelTextThatTurnsNonAsciiAfterAnAsciiPrefixIsEncodedWhole() {
+        NotificationMapper mapper = defaultMapper();
+        Notification n = mapper.map(record(null, mapWith("source_id", "abc\u00e9d\uD83D\uDE00")));
+        assertEquals("events:gh:abc\u00e9d\uD83D\uDE00", channel(n));
+        assertEquals("events:gh:abc\u00e9d\uD83D\uDE00".getBytes(StandardCharsets.UTF_8).length, n.channel().length);
+    }
+
     // ---- malformed values ----
 
     private static MalformedRecordException malformed(NotificationMapper mapper, Schema schema, Object value) {
