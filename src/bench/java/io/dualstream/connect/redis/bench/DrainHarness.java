@@ -1,0 +1,188 @@
+package io.dualstream.connect.redis.bench;
+
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.Notification;
+import io.dualstream.connect.redis.mapping.NotificationFields;
+import io.dualstream.connect.redis.mapping.NotificationMapper;
+import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import org.apache.kafka.connect.sink.SinkRecord;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Pipeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drain benchmark: a backlog of realistic events in a 3-partition topic, drained by the connector (tasks.max 1
+ * and 3), beside the two ceilings measured in the same run on the same stack (a do-nothing sink on the same
+ * worker and topic; pipelined PUBLISH of the same notifications from a plain client) and the per-record
+ * synchronous baseline. Rates are notifications (or records) per second from connector creation until the
+ * subscriber (or the sink) has them all.
+ *
+ * <p>Arguments: {@code [events=500000] [extra connector properties as key=value ...]}, for example
+ * {@code consumer.override.max.poll.records=2000}; extras apply to every connector of the run.
+ */
+public final class DrainHarness {
+
+    private static final String TOPIC = "drain-events";
+    private static final long TIMEOUT_MS = 600_000;
+
+    private DrainHarness() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            System.exit(1); // the embedded cluster's threads would keep the JVM alive
+        }
+        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+    }
+
+    private static void run(String[] args) {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            extra.put(kv[0], kv[1]);
+        }
+        Map<String, Double> rates = new LinkedHashMap<>();
+        try (BenchStack stack = new BenchStack("drain")) {
+            System.out.println("# Drain: " + events + " events, 3 partitions; " + BenchStack.environment()
+                    + "; connector extras " + extra);
+            stack.createTopic(TOPIC, 3);
+            List<Event> backlog = BenchEvents.events(events);
+            long produceStart = System.nanoTime();
+            stack.produce(TOPIC, backlog);
+            System.out.printf("produced %d events (avg %d bytes of JSON) in %.1f s%n", events,
+                    backlog.stream().mapToInt(e -> e.json().length()).sum() / events,
+                    (System.nanoTime() - produceStart) / 1e9);
+
+            try (CountingSubscriber subscriber = stack.subscriber("events:*")) {
+                // Warm-up: JIT the worker's and the connector's code paths on a short drain of each kind.
+                noop(stack, "warmup-noop", 1, events, extra);
+                connector(stack, subscriber, "warmup-connector", 1, events, extra);
+
+                rates.put("Connect ceiling: do-nothing sink, tasks.max=1", noop(stack, "noop-1", 1, events, extra));
+                rates.put("Connect ceiling: do-nothing sink, tasks.max=3", noop(stack, "noop-3", 3, events, extra));
+                rates.put("Redis ceiling: pipelined PUBLISH, plain client", redisCeiling(stack, subscriber, backlog));
+                rates.put("connector, tasks.max=1", connector(stack, subscriber, "sink-1", 1, events, extra));
+                rates.put("connector, tasks.max=3", connector(stack, subscriber, "sink-3", 3, events, extra));
+                rates.put("baseline: synchronous PUBLISH per record, tasks.max=1",
+                        baseline(stack, subscriber, "baseline-1", 1, events, extra));
+                rates.put("baseline: synchronous PUBLISH per record, tasks.max=3",
+                        baseline(stack, subscriber, "baseline-3", 3, events, extra));
+            }
+        }
+        System.out.println();
+        System.out.println("| run | per second |");
+        System.out.println("|---|---:|");
+        rates.forEach((run, rate) -> System.out.printf("| %s | %,.0f |%n", run, rate));
+        double ceiling1 = Math.min(rates.get("Connect ceiling: do-nothing sink, tasks.max=1"),
+                rates.get("Redis ceiling: pipelined PUBLISH, plain client"));
+        double ceiling3 = Math.min(rates.get("Connect ceiling: do-nothing sink, tasks.max=3"),
+                rates.get("Redis ceiling: pipelined PUBLISH, plain client"));
+        double sink1 = rates.get("connector, tasks.max=1");
+        double sink3 = rates.get("connector, tasks.max=3");
+        System.out.printf("%nconnector / lower ceiling: tasks.max=1 %.0f%%, tasks.max=3 %.0f%% (target >= 90%%)%n",
+                100 * sink1 / ceiling1, 100 * sink3 / ceiling3);
+        System.out.printf("connector / per-record baseline: tasks.max=1 %.1fx, tasks.max=3 %.1fx (target >= 5x)%n",
+                sink1 / rates.get("baseline: synchronous PUBLISH per record, tasks.max=1"),
+                sink3 / rates.get("baseline: synchronous PUBLISH per record, tasks.max=3"));
+    }
+
+    private static double noop(BenchStack stack, String name, int tasks, int events, Map<String, String> extra) {
+        NoopSinkConnector.RECORDS.set(0);
+        long start = System.nanoTime();
+        stack.createConnector(name, stack.sinkConfig(NoopSinkConnector.class.getName(), TOPIC, tasks, extra));
+        long end = awaitCount(NoopSinkConnector.RECORDS::get, events, name);
+        String tasksSeen = stack.tasksRunning(name);
+        stack.deleteConnector(name);
+        return report(name + " (" + tasksSeen + ")", events, start, end);
+    }
+
+    private static double connector(BenchStack stack, CountingSubscriber subscriber, String name, int tasks, int events,
+                                    Map<String, String> extra) {
+        return drainToRedis(stack, subscriber, ConnectClusters.CONNECTOR_CLASS, name, tasks, events, extra);
+    }
+
+    private static double baseline(BenchStack stack, CountingSubscriber subscriber, String name, int tasks, int events,
+                                   Map<String, String> extra) {
+        return drainToRedis(stack, subscriber, SyncPerRecordSinkConnector.class.getName(), name, tasks, events, extra);
+    }
+
+    private static double drainToRedis(BenchStack stack, CountingSubscriber subscriber, String connectorClass,
+                                       String name, int tasks, int events, Map<String, String> extra) {
+        subscriber.resetCount();
+        long start = System.nanoTime();
+        stack.createConnector(name, stack.sinkConfig(connectorClass, TOPIC, tasks, extra));
+        long end = awaitCount(subscriber::received, events, name);
+        String tasksSeen = stack.tasksRunning(name);
+        stack.deleteConnector(name);
+        return report(name + " (" + tasksSeen + ")", events, start, end);
+    }
+
+    /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
+    private static double redisCeiling(BenchStack stack, CountingSubscriber subscriber, List<Event> backlog) {
+        NotificationMapper mapper = new NotificationMapper(
+                ChannelTemplate.parse(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT),
+                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
+                RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+        List<Notification> notifications = new ArrayList<>(backlog.size());
+        long offset = 0;
+        for (Event event : backlog) {
+            notifications.add(mapper.map(new SinkRecord(TOPIC, 0, null, event.key(), null, event.json(), offset++)));
+        }
+        int pipelineSize = RedisPubSubSinkConfig.REDIS_PIPELINE_SIZE_DEFAULT;
+        double best = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms up Jedis
+            subscriber.resetCount();
+            long start = System.nanoTime();
+            try (Connection connection = new Connection(new HostAndPort(stack.redis.host(), stack.redis.port()))) {
+                for (int from = 0; from < notifications.size(); from += pipelineSize) {
+                    Pipeline pipeline = new Pipeline(connection);
+                    for (int i = from; i < Math.min(notifications.size(), from + pipelineSize); i++) {
+                        pipeline.publish(notifications.get(i).channel(), notifications.get(i).payload());
+                    }
+                    pipeline.sync();
+                }
+            }
+            long end = awaitCount(subscriber::received, notifications.size(), "redis-ceiling");
+            best = report("redis-ceiling round " + (round + 1) + " (pipeline " + pipelineSize + ")",
+                    notifications.size(), start, end);
+        }
+        return best;
+    }
+
+    private interface Counter {
+        long get();
+    }
+
+    private static long awaitCount(Counter counter, long expected, String what) {
+        long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+        while (counter.get() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": only " + counter.get() + " of " + expected + " after "
+                        + TIMEOUT_MS / 1000 + " s");
+            }
+            CountingSubscriber.pause(1);
+        }
+        return System.nanoTime();
+    }
+
+    private static double report(String what, long count, long start, long end) {
+        double seconds = (end - start) / 1e9;
+        double rate = count / seconds;
+        System.out.printf("%-60s %,9d in %6.2f s = %,10.0f /s (gc so far: %d collections, %d ms)%n", what, count, seconds,
+                rate, BenchStack.gcCount(), BenchStack.gcMillis());
+        return rate;
+    }
+}
