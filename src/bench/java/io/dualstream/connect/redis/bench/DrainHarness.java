@@ -101,12 +101,15 @@ public final class DrainHarness {
 
     private static double noop(BenchStack stack, String name, int tasks, int events, Map<String, String> extra) {
         NoopSinkConnector.RECORDS.set(0);
+        CpuMeter cpu = new CpuMeter(stack);
+        cpu.start();
         long start = System.nanoTime();
         stack.createConnector(name, stack.sinkConfig(NoopSinkConnector.class.getName(), TOPIC, tasks, extra));
         long end = awaitCount(NoopSinkConnector.RECORDS::get, events, name);
+        String cpuSpent = cpu.stop(name, (end - start) / 1e9);
         String tasksSeen = stack.tasksRunning(name);
         stack.deleteConnector(name);
-        return report(name + " (" + tasksSeen + ")", events, start, end);
+        return report(name + " (" + tasksSeen + ")", events, start, end, cpuSpent);
     }
 
     private static double connector(BenchStack stack, CountingSubscriber subscriber, String name, int tasks, int events,
@@ -122,12 +125,15 @@ public final class DrainHarness {
     private static double drainToRedis(BenchStack stack, CountingSubscriber subscriber, String connectorClass,
                                        String name, int tasks, int events, Map<String, String> extra) {
         subscriber.resetCount();
+        CpuMeter cpu = new CpuMeter(stack);
+        cpu.start();
         long start = System.nanoTime();
         stack.createConnector(name, stack.sinkConfig(connectorClass, TOPIC, tasks, extra));
         long end = awaitCount(subscriber::received, events, name);
+        String cpuSpent = cpu.stop(name, (end - start) / 1e9);
         String tasksSeen = stack.tasksRunning(name);
         stack.deleteConnector(name);
-        return report(name + " (" + tasksSeen + ")", events, start, end);
+        return report(name + " (" + tasksSeen + ")", events, start, end, cpuSpent);
     }
 
     /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
@@ -145,6 +151,8 @@ public final class DrainHarness {
         double best = 0;
         for (int round = 0; round < 2; round++) { // the first round warms up Jedis
             subscriber.resetCount();
+            CpuMeter cpu = new CpuMeter(stack);
+            cpu.start();
             long start = System.nanoTime();
             try (Connection connection = new Connection(new HostAndPort(stack.redis.host(), stack.redis.port()))) {
                 for (int from = 0; from < notifications.size(); from += pipelineSize) {
@@ -157,7 +165,7 @@ public final class DrainHarness {
             }
             long end = awaitCount(subscriber::received, notifications.size(), "redis-ceiling");
             best = report("redis-ceiling round " + (round + 1) + " (pipeline " + pipelineSize + ")",
-                    notifications.size(), start, end);
+                    notifications.size(), start, end, cpu.stop("none", (end - start) / 1e9));
         }
         return best;
     }
@@ -178,11 +186,11 @@ public final class DrainHarness {
         return System.nanoTime();
     }
 
-    private static double report(String what, long count, long start, long end) {
+    private static double report(String what, long count, long start, long end, String cpuSpent) {
         double seconds = (end - start) / 1e9;
         double rate = count / seconds;
-        System.out.printf("%-60s %,9d in %6.2f s = %,10.0f /s (gc so far: %d collections, %d ms)%n", what, count, seconds,
-                rate, BenchStack.gcCount(), BenchStack.gcMillis());
+        System.out.printf("%-52s %,9d in %6.2f s = %,10.0f /s; %s; gc so far: %d collections, %d ms%n", what, count,
+                seconds, rate, cpuSpent, BenchStack.gcCount(), BenchStack.gcMillis());
         return rate;
     }
 }
