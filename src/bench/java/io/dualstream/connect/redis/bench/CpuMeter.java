@@ -5,6 +5,8 @@ import redis.clients.jedis.Jedis;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Where the CPU of a run went: this JVM (broker, worker, tasks, subscriber), the connector's task threads alone,
@@ -19,6 +21,7 @@ final class CpuMeter {
     private long jvm;
     private long redis;
     private long subscriber;
+    private final Map<Long, Long> threadsAtStart = new HashMap<>();
 
     CpuMeter(BenchStack stack) {
         this.stack = stack;
@@ -28,6 +31,10 @@ final class CpuMeter {
         jvm = processCpuNanos();
         redis = redisCpuNanos();
         subscriber = threadCpuNanos("bench-subscriber");
+        threadsAtStart.clear();
+        for (long id : THREADS.getAllThreadIds()) {
+            threadsAtStart.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
+        }
     }
 
     /** Call before the connector is deleted: its task threads end with it. */
@@ -35,7 +42,7 @@ final class CpuMeter {
         double jvmS = (processCpuNanos() - jvm) / 1e9;
         double redisS = (redisCpuNanos() - redis) / 1e9;
         double subscriberS = (threadCpuNanos("bench-subscriber") - subscriber) / 1e9;
-        double tasksS = threadCpuNanos("task-thread-" + connector + "-") / 1e9;
+        double tasksS = taskThreadsCpuNanos("task-thread-" + connector + "-") / 1e9;
         int cores = Runtime.getRuntime().availableProcessors();
         return String.format("cpu s: jvm %.2f (task threads %.2f, subscriber %.2f), redis-server %.2f; "
                         + "%.0f%% of %d cores", jvmS, tasksS, subscriberS, redisS,
@@ -52,6 +59,18 @@ final class CpuMeter {
         for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith(namePrefix)) {
                 total += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    /** The worker reuses pooled threads under each task's name: count only what they spent since start(). */
+    private long taskThreadsCpuNanos(String namePrefix) {
+        long total = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(namePrefix)) {
+                long now = Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+                total += now - threadsAtStart.getOrDefault(info.getThreadId(), 0L);
             }
         }
         return total;

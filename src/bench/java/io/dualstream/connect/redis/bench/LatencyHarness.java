@@ -15,9 +15,9 @@ public final class LatencyHarness {
 
     static final String TOPIC = "latency-events";
     static final String CONNECTOR = "latency-sink";
-    private static final String HEADER = "| puts | mean batch | put() p50 ms | put() p99 ms | put() max ms | GCs | GC ms "
+    private static final String HEADER = "| send to put() p50 ms | send to put() p99 ms | puts | mean batch | put() p50 ms | put() p99 ms | put() max ms | GCs | GC ms "
             + "| hiccup p99 ms | hiccup p99.9 ms | hiccup max ms |";
-    private static final String RULE = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    private static final String RULE = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     private static final HiccupMeter HICCUPS = new HiccupMeter();
 
     private LatencyHarness() {
@@ -74,6 +74,7 @@ public final class LatencyHarness {
         LatencyProbe probe = new LatencyProbe(rate * seconds + 1000);
         TimedSinkConnector.PUT_NANOS.clear();
         TimedSinkConnector.BATCH_SIZES.clear();
+        TimedSinkConnector.TO_PUT_NANOS.clear();
         subscriber.resetCount();
         subscriber.listener(probe);
         long subscriptionsBefore = subscriber.subscriptions();
@@ -100,6 +101,7 @@ public final class LatencyHarness {
         long[] fromTs = probe.fromTimestampMillis.sorted();
         long[] puts = TimedSinkConnector.PUT_NANOS.sorted();
         long[] batches = TimedSinkConnector.BATCH_SIZES.sorted();
+        long[] toPut = TimedSinkConnector.TO_PUT_NANOS.sorted();
         if (label != null) {
             System.out.println("## " + label + ": " + rate + " events/s for " + seconds + " s");
         }
@@ -109,11 +111,12 @@ public final class LatencyHarness {
                         + HEADER);
                 System.out.println(RULE);
             }
-            System.out.printf("| %d | %d | %d of %d | %.2f | %.2f | %.2f | %.2f | %d | %d | %.1f | %.3f | %.3f | %.3f "
+            System.out.printf("| %d | %d | %d of %d | %.2f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %d | %.1f | %.3f | %.3f | %.3f "
                             + "| %d | %d | %s |%n",
                     rate, seconds, received, sent, ms(LongSamples.percentile(latency, 50)),
                     ms(LongSamples.percentile(latency, 99)), ms(LongSamples.percentile(latency, 99.9)),
-                    ms(LongSamples.percentile(latency, 100)), LongSamples.percentile(fromTs, 99), puts.length,
+                    ms(LongSamples.percentile(latency, 100)), LongSamples.percentile(fromTs, 99),
+                    ms(LongSamples.percentile(toPut, 50)), ms(LongSamples.percentile(toPut, 99)), puts.length,
                     LongSamples.mean(batches), ms(LongSamples.percentile(puts, 50)), ms(LongSamples.percentile(puts, 99)),
                     ms(LongSamples.percentile(puts, 100)), BenchStack.gcCount() - gcCount,
                     BenchStack.gcMillis() - gcMillis, HICCUPS.summary());
