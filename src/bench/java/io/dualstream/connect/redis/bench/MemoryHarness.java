@@ -39,6 +39,7 @@ public final class MemoryHarness {
                 stack.createConnector(LatencyHarness.CONNECTOR, LatencyHarness.connectorConfig(stack, Map.of()));
                 producer.run(5000, 10, 0, null); // warm-up
                 CountingSubscriber.pause(2000);
+                long liveBefore = liveHeapAfterFullGc();
                 subscriber.resetCount();
                 TimedSinkConnector.PUT_NANOS.clear();
                 long gcCount0 = BenchStack.gcCount();
@@ -55,10 +56,14 @@ public final class MemoryHarness {
                     CountingSubscriber.pause(10);
                 }
                 sampler.interrupt();
+                long gcCount = BenchStack.gcCount() - gcCount0;
+                long gcMillis = BenchStack.gcMillis() - gcMillis0;
+                long liveAfter = liveHeapAfterFullGc();
+                System.out.printf("live heap after a full GC: %d MiB after warm-up, %d MiB after the run%n",
+                        liveBefore / (1024 * 1024), liveAfter / (1024 * 1024));
                 long[] puts = TimedSinkConnector.PUT_NANOS.sorted();
                 System.out.printf("%nsent %d, received %d; GCs %d, GC time %d ms over %d s; max heap used %d MiB (sampled); "
-                                + "put() p99 %.3f ms%n", sent, subscriber.received(), BenchStack.gcCount() - gcCount0,
-                        BenchStack.gcMillis() - gcMillis0, seconds, maxUsed / (1024 * 1024),
+                                + "put() p99 %.3f ms%n", sent, subscriber.received(), gcCount, gcMillis, seconds, maxUsed / (1024 * 1024),
                         LongSamples.percentile(puts, 99) / 1e6);
                 System.out.println("per-collector details: target/bench-memory-gc.log (-Xlog:gc)");
             }
@@ -66,6 +71,15 @@ public final class MemoryHarness {
     }
 
     private static volatile long maxUsed;
+
+    /**
+     * What is really retained: young collections alone leave promoted garbage in the old generation until G1's
+     * next marking cycle, so heap-after-young-GC creeps up even without a leak.
+     */
+    private static long liveHeapAfterFullGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
 
     private static void sample(long start, long gcCount0, long gcMillis0) {
         while (!Thread.currentThread().isInterrupted()) {
