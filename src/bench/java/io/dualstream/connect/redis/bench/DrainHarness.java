@@ -32,6 +32,13 @@ import java.util.Map;
 public final class DrainHarness {
 
     private static final String TOPIC = "drain-events";
+    private static final String NOOP_1 = "Connect ceiling: do-nothing sink, tasks.max=1";
+    private static final String NOOP_3 = "Connect ceiling: do-nothing sink, tasks.max=3";
+    private static final String REDIS = "Redis ceiling: pipelined PUBLISH, plain client";
+    private static final String SINK_1 = "connector, tasks.max=1";
+    private static final String SINK_3 = "connector, tasks.max=3";
+    private static final String BASELINE_1 = "baseline: synchronous PUBLISH per record, tasks.max=1";
+    private static final String BASELINE_3 = "baseline: synchronous PUBLISH per record, tasks.max=3";
     private static final long TIMEOUT_MS = 600_000;
 
     private DrainHarness() {
@@ -49,6 +56,7 @@ public final class DrainHarness {
 
     private static void run(String[] args) {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int rounds = Integer.getInteger("rounds", 3);
         Map<String, String> extra = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
@@ -71,32 +79,35 @@ public final class DrainHarness {
                 noop(stack, "warmup-noop", 1, events, extra);
                 connector(stack, subscriber, "warmup-connector", 1, events, extra);
 
-                rates.put("Connect ceiling: do-nothing sink, tasks.max=1", noop(stack, "noop-1", 1, events, extra));
-                rates.put("Connect ceiling: do-nothing sink, tasks.max=3", noop(stack, "noop-3", 3, events, extra));
-                rates.put("Redis ceiling: pipelined PUBLISH, plain client", redisCeiling(stack, subscriber, backlog));
-                rates.put("connector, tasks.max=1", connector(stack, subscriber, "sink-1", 1, events, extra));
-                rates.put("connector, tasks.max=3", connector(stack, subscriber, "sink-3", 3, events, extra));
-                rates.put("baseline: synchronous PUBLISH per record, tasks.max=1",
-                        baseline(stack, subscriber, "baseline-1", 1, events, extra));
-                rates.put("baseline: synchronous PUBLISH per record, tasks.max=3",
-                        baseline(stack, subscriber, "baseline-3", 3, events, extra));
+                // Each run lasts only a few seconds: repeat them interleaved and keep the median of each.
+                Map<String, List<Double>> runs = new LinkedHashMap<>();
+                for (int round = 1; round <= rounds; round++) {
+                    System.out.println("-- round " + round + " of " + rounds);
+                    runs.computeIfAbsent(NOOP_1, k -> new ArrayList<>()).add(noop(stack, "noop-1-" + round, 1, events, extra));
+                    runs.computeIfAbsent(SINK_1, k -> new ArrayList<>())
+                            .add(connector(stack, subscriber, "sink-1-" + round, 1, events, extra));
+                    runs.computeIfAbsent(NOOP_3, k -> new ArrayList<>()).add(noop(stack, "noop-3-" + round, 3, events, extra));
+                    runs.computeIfAbsent(SINK_3, k -> new ArrayList<>())
+                            .add(connector(stack, subscriber, "sink-3-" + round, 3, events, extra));
+                    runs.computeIfAbsent(REDIS, k -> new ArrayList<>()).add(redisCeiling(stack, subscriber, backlog));
+                }
+                runs.forEach((run, values) -> rates.put(run, median(values)));
+                rates.put(BASELINE_1, baseline(stack, subscriber, "baseline-1", 1, events, extra));
+                rates.put(BASELINE_3, baseline(stack, subscriber, "baseline-3", 3, events, extra));
             }
         }
         System.out.println();
-        System.out.println("| run | per second |");
+        System.out.println("| run (median of " + rounds + " rounds; baselines 1 round) | per second |");
         System.out.println("|---|---:|");
         rates.forEach((run, rate) -> System.out.printf("| %s | %,.0f |%n", run, rate));
-        double ceiling1 = Math.min(rates.get("Connect ceiling: do-nothing sink, tasks.max=1"),
-                rates.get("Redis ceiling: pipelined PUBLISH, plain client"));
-        double ceiling3 = Math.min(rates.get("Connect ceiling: do-nothing sink, tasks.max=3"),
-                rates.get("Redis ceiling: pipelined PUBLISH, plain client"));
-        double sink1 = rates.get("connector, tasks.max=1");
-        double sink3 = rates.get("connector, tasks.max=3");
+        double ceiling1 = Math.min(rates.get(NOOP_1), rates.get(REDIS));
+        double ceiling3 = Math.min(rates.get(NOOP_3), rates.get(REDIS));
+        double sink1 = rates.get(SINK_1);
+        double sink3 = rates.get(SINK_3);
         System.out.printf("%nconnector / lower ceiling: tasks.max=1 %.0f%%, tasks.max=3 %.0f%% (target >= 90%%)%n",
                 100 * sink1 / ceiling1, 100 * sink3 / ceiling3);
         System.out.printf("connector / per-record baseline: tasks.max=1 %.1fx, tasks.max=3 %.1fx (target >= 5x)%n",
-                sink1 / rates.get("baseline: synchronous PUBLISH per record, tasks.max=1"),
-                sink3 / rates.get("baseline: synchronous PUBLISH per record, tasks.max=3"));
+                sink1 / rates.get(BASELINE_1), sink3 / rates.get(BASELINE_3));
     }
 
     private static double noop(BenchStack stack, String name, int tasks, int events, Map<String, String> extra) {
@@ -148,26 +159,29 @@ public final class DrainHarness {
             notifications.add(mapper.map(new SinkRecord(TOPIC, 0, null, event.key(), null, event.json(), offset++)));
         }
         int pipelineSize = RedisPubSubSinkConfig.REDIS_PIPELINE_SIZE_DEFAULT;
-        double best = 0;
-        for (int round = 0; round < 2; round++) { // the first round warms up Jedis
-            subscriber.resetCount();
-            CpuMeter cpu = new CpuMeter(stack);
-            cpu.start();
-            long start = System.nanoTime();
-            try (Connection connection = new Connection(new HostAndPort(stack.redis.host(), stack.redis.port()))) {
-                for (int from = 0; from < notifications.size(); from += pipelineSize) {
-                    Pipeline pipeline = new Pipeline(connection);
-                    for (int i = from; i < Math.min(notifications.size(), from + pipelineSize); i++) {
-                        pipeline.publish(notifications.get(i).channel(), notifications.get(i).payload());
-                    }
-                    pipeline.sync();
+        subscriber.resetCount();
+        CpuMeter cpu = new CpuMeter(stack);
+        cpu.start();
+        long start = System.nanoTime();
+        try (Connection connection = new Connection(new HostAndPort(stack.redis.host(), stack.redis.port()))) {
+            for (int from = 0; from < notifications.size(); from += pipelineSize) {
+                Pipeline pipeline = new Pipeline(connection);
+                for (int i = from; i < Math.min(notifications.size(), from + pipelineSize); i++) {
+                    pipeline.publish(notifications.get(i).channel(), notifications.get(i).payload());
                 }
+                pipeline.sync();
             }
-            long end = awaitCount(subscriber::received, notifications.size(), "redis-ceiling");
-            best = report("redis-ceiling round " + (round + 1) + " (pipeline " + pipelineSize + ")",
-                    notifications.size(), start, end, cpu.stop("none", (end - start) / 1e9));
         }
-        return best;
+        long end = awaitCount(subscriber::received, notifications.size(), "redis-ceiling");
+        double rate = report("redis-ceiling (pipeline " + pipelineSize + ")",
+                notifications.size(), start, end, cpu.stop("none", (end - start) / 1e9));
+        return rate;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     private interface Counter {
