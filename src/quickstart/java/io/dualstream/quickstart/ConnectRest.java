@@ -1,0 +1,131 @@
+package io.dualstream.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** The calls a user would make with curl against the worker's REST API. */
+public final class ConnectRest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ConnectRest(int port) {
+        this.baseUrl = "http://localhost:" + port;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Waits until the worker lists {@code connectorClass} under /connector-plugins. */
+    public void awaitPlugin(String connectorClass, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/connector-plugins")));
+                if (response.statusCode() == 200) {
+                    for (JsonNode plugin : JSON.readTree(response.body())) {
+                        if (connectorClass.equals(plugin.path("class").asText())) {
+                            return;
+                        }
+                    }
+                    last = "the worker lists no " + connectorClass + ": " + response.body();
+                } else {
+                    last = "HTTP " + response.statusCode();
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            pause();
+        }
+        throw new QuickstartException("the Connect worker at " + baseUrl + " did not list " + connectorClass
+                + " within " + timeout.toSeconds() + " s (" + last + "); is the plugin built into plugin.path?");
+    }
+
+    /** PUT /connectors/NAME/config: creates the connector, or updates it when it exists. */
+    public void putConnector(String name, Map<String, String> config) {
+        try {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/config"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(config))));
+            if (response.statusCode() / 100 != 2) {
+                throw new QuickstartException("registering connector " + name + " failed: HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new QuickstartException("registering connector " + name + " failed: " + e, e);
+        }
+    }
+
+    /** "RUNNING, task 0 RUNNING" and the like, from GET /connectors/NAME/status; never throws. */
+    public String status(String name) {
+        try {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/status")));
+            if (response.statusCode() != 200) {
+                return "HTTP " + response.statusCode();
+            }
+            JsonNode status = JSON.readTree(response.body());
+            StringBuilder text = new StringBuilder(status.path("connector").path("state").asText("?"));
+            JsonNode tasks = status.path("tasks");
+            if (tasks.isEmpty()) {
+                text.append(", no task yet");
+            }
+            for (JsonNode task : tasks) {
+                text.append(", task ").append(task.path("id").asText()).append(' ').append(task.path("state").asText());
+            }
+            return text.toString();
+        } catch (IOException e) {
+            return "unreachable (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** Waits until the connector and all its tasks are RUNNING. */
+    public void awaitRunning(String name, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = status(name);
+        while (System.nanoTime() < deadline) {
+            last = status(name);
+            if (last.startsWith("RUNNING, task") && !last.contains("FAILED") && !last.matches(".*task \\d+ (?!RUNNING).*")) {
+                return;
+            }
+            pause();
+        }
+        throw new QuickstartException("connector " + name + " is not running after " + timeout.toSeconds() + " s: "
+                + last + " (details: curl -s " + connectorUrl(name) + "/status)");
+    }
+
+    public String connectorUrl(String name) {
+        return baseUrl + "/connectors/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250); // polling interval, bounded by the caller's deadline
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuickstartException("interrupted while waiting for the Connect worker", e);
+        }
+    }
+}
