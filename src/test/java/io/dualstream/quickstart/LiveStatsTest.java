@@ -1,0 +1,54 @@
+package io.dualstream.quickstart;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LiveStatsTest {
+
+    @Test
+    void percentilesComeFromTheRecordedLatencies() {
+        LiveStats stats = new LiveStats();
+        assertEquals(-1, stats.latencyPercentile(50), "nothing recorded yet");
+        for (int millis = 1; millis <= 100; millis++) {
+            stats.record("events:user:u1", 1_000, 1_000 + millis);
+        }
+        assertEquals(50, stats.latencyPercentile(50));
+        assertEquals(99, stats.latencyPercentile(99));
+        assertEquals(100, stats.latencyPercentile(100));
+    }
+
+    @Test
+    void notificationsWithoutTimestampAreCountedButNotTimed() {
+        LiveStats stats = new LiveStats();
+        stats.record("events:org:o1", -1, 5_000);
+        assertEquals(1, stats.received());
+        assertEquals(1, stats.withoutTimestamp());
+        assertEquals(-1, stats.latencyPercentile(50));
+        assertEquals(5_000, stats.firstAtMillis());
+    }
+
+    @Test
+    void busiestChannelsFirst() {
+        LiveStats stats = new LiveStats();
+        stats.record("events:repo:a/b", 0, 1);
+        stats.record("events:user:u1", 0, 1);
+        stats.record("events:user:u1", 0, 1);
+        stats.record("events:org:o1", 0, 1);
+        stats.record("events:org:o1", 0, 1);
+        stats.record("events:org:o1", 0, 1);
+        assertEquals(List.of(new LiveStats.ChannelCount("events:org:o1", 3), new LiveStats.ChannelCount("events:user:u1", 2)),
+                stats.busiest(2));
+        assertEquals(3, stats.channels());
+    }
+
+    @Test
+    void theEventTimeIsTheNotificationsTimestampField() {
+        assertEquals(1_700_000_000_123L, NotificationWatcher.eventTime(
+                "{\"id\":\"e1\",\"type\":\"push\",\"source_id\":\"u1\",\"timestamp\":1700000000123}"));
+        assertEquals(-1, NotificationWatcher.eventTime("{\"id\":\"e1\"}"));
+        assertEquals(-1, NotificationWatcher.eventTime("not json"));
+    }
+}
