@@ -18,6 +18,7 @@ public final class LiveStats {
     private final LongAdder withoutTimestamp = new LongAdder();
     private final Map<String, LongAdder> perChannel = new ConcurrentHashMap<>();
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final RecentLatencies recent = new RecentLatencies(10_000);
     private final AtomicLong firstAtMillis = new AtomicLong(-1);
 
     /** Records one notification; {@code eventTimeMillis} is negative when the notification carries no timestamp. */
@@ -27,6 +28,7 @@ public final class LiveStats {
         perChannel.computeIfAbsent(channel, c -> new LongAdder()).increment();
         if (eventTimeMillis >= 0) {
             latency.record(receivedAtMillis - eventTimeMillis);
+            recent.record(receivedAtMillis, receivedAtMillis - eventTimeMillis);
         } else {
             withoutTimestamp.increment();
         }
@@ -51,6 +53,11 @@ public final class LiveStats {
 
     public long latencyPercentile(double percent) {
         return latency.percentile(percent);
+    }
+
+    /** p50 and p99 over the last 10 seconds, or null when nothing arrived in them. */
+    public long[] recentLatencyPercentiles(long nowMillis) {
+        return recent.percentiles(nowMillis);
     }
 
     public List<ChannelCount> busiest(int limit) {

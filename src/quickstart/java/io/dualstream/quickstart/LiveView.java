@@ -67,7 +67,8 @@ public final class LiveView {
         lines.add(String.format(Locale.ROOT, "  events produced   %,10d   (%d/s)", produced, setup.rate()));
         lines.add(String.format(Locale.ROOT, "  notifications     %,10d   %8.1f/s   on %d channels", stats.received(),
                 perSecond, stats.channels()));
-        lines.add("  latency           " + latency(stats) + "   (Kafka record timestamp to receipt)");
+        lines.add("  latency           last 10 s: " + recentLatency(stats, nowMillis) + ";  since start: " + latency(stats));
+        lines.add("                    (from the Kafka record timestamp to receipt by the subscriber)");
         lines.add("");
         lines.add("  busiest channels");
         for (LiveStats.ChannelCount channel : stats.busiest(5)) {
@@ -85,8 +86,8 @@ public final class LiveView {
 
     private String progressLine(LiveStats stats, long produced, double perSecond, String state, long nowMillis) {
         List<LiveStats.ChannelCount> top = stats.busiest(1);
-        return String.format(Locale.ROOT, "[%s] produced %,d, notifications %,d (%.1f/s), latency %s, connector %s%s",
-                clock(nowMillis - startMillis), produced, stats.received(), perSecond, latency(stats), state,
+        return String.format(Locale.ROOT, "[%s] produced %,d, notifications %,d (%.1f/s), latency (last 10 s) %s, connector %s%s",
+                clock(nowMillis - startMillis), produced, stats.received(), perSecond, recentLatency(stats, nowMillis), state,
                 top.isEmpty() ? "" : ", busiest " + top.get(0).channel() + " (" + top.get(0).count() + ")");
     }
 
@@ -103,13 +104,18 @@ public final class LiveView {
         if (stats.firstAtMillis() >= 0) {
             out.println(String.format(Locale.ROOT, "  first notification after %.1f s", (stats.firstAtMillis() - startMillis) / 1000.0));
         }
-        out.println("  latency                  " + latency(stats));
+        out.println("  latency                  " + latency(stats) + " (whole run, Kafka record timestamp to receipt)");
         out.println("  busiest channels");
         for (LiveStats.ChannelCount channel : stats.busiest(3)) {
             out.println(String.format(Locale.ROOT, "    %-34s %,8d", channel.channel(), channel.count()));
         }
         out.println("  stopped: " + String.join(", ", stopped));
         out.flush();
+    }
+
+    private static String recentLatency(LiveStats stats, long nowMillis) {
+        long[] recent = stats.recentLatencyPercentiles(nowMillis);
+        return recent == null ? "p50 -, p99 -" : "p50 " + recent[0] + " ms, p99 " + recent[1] + " ms";
     }
 
     private static String latency(LiveStats stats) {

@@ -51,4 +51,18 @@ class LiveStatsTest {
         assertEquals(-1, NotificationWatcher.eventTime("{\"id\":\"e1\"}"));
         assertEquals(-1, NotificationWatcher.eventTime("not json"));
     }
+
+    @Test
+    void theRecentWindowForgetsTheWarmUp() {
+        LiveStats stats = new LiveStats();
+        stats.record("events:user:u1", 0, 5_000);               // a slow first event: 5 s
+        for (int i = 0; i < 99; i++) {
+            stats.record("events:user:u1", 20_000, 20_010);     // then 10 ms each
+        }
+        assertEquals(5_000, stats.latencyPercentile(100), "the whole run keeps the warm-up");
+        long[] recent = stats.recentLatencyPercentiles(21_000);
+        assertEquals(10, recent[0]);
+        assertEquals(10, recent[1], "the window covers only the last 10 s");
+        assertEquals(null, stats.recentLatencyPercentiles(60_000), "nothing in the last 10 s");
+    }
 }
