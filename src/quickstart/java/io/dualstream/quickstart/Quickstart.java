@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +115,7 @@ public final class Quickstart {
         LiveStats stats = new LiveStats();
         LiveView view = null;
         try {
+            requireFreePort(options.restPort());
             redis = step("Redis", () -> QuickstartRedis.obtain(options.redisUri(), "localhost", 6379, options.workDir()),
                     found -> found.uri() + " (" + found.origin() + ")");
             kafka = step(options.bootstrapServers() == null ? "Kafka (embedded KRaft broker)" : "Kafka",
@@ -160,6 +163,16 @@ public final class Quickstart {
                 view.summary(stats, producer == null ? 0 : producer.sent(), producer == null ? 0 : producer.failed(),
                         System.currentTimeMillis(), stopped);
             }
+        }
+    }
+
+    /** Fails before anything starts when the REST port is taken, the usual cause being another worker. */
+    private static void requireFreePort(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("localhost", port));
+        } catch (IOException e) {
+            throw new QuickstartException("port " + port + " is in use (another Connect worker?): stop it, or pass "
+                    + "another port with -Dquickstart.rest.port=PORT");
         }
     }
 
@@ -251,7 +264,13 @@ public final class Quickstart {
         long start = System.nanoTime();
         out.print("  " + what + " ... ");
         out.flush();
-        T result = step.run();
+        T result;
+        try {
+            result = step.run();
+        } catch (RuntimeException e) {
+            out.println("failed");
+            throw e;
+        }
         out.println(String.format(Locale.ROOT, "%s (%.1f s)", outcome.apply(result), (System.nanoTime() - start) / 1e9));
         return result;
     }
