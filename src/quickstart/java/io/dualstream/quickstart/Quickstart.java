@@ -119,7 +119,7 @@ public final class Quickstart {
             redis = step("Redis", () -> QuickstartRedis.obtain(options.redisUri(), "localhost", 6379, options.workDir()),
                     found -> found.uri() + " (" + found.origin() + ")");
             kafka = step(options.bootstrapServers() == null ? "Kafka (embedded KRaft broker)" : "Kafka",
-                    () -> QuickstartKafka.obtain(options.bootstrapServers()));
+                    () -> QuickstartKafka.obtain(options.bootstrapServers()), found -> found.bootstrapServers());
             Map<String, String> connectorConfig = connectorConfig(redis);
             String name = connectorName();
             String topic = connectorConfig.get("topics");
