@@ -70,41 +70,53 @@ public final class ConnectRest {
         }
     }
 
+    /** A connector's state as GET /connectors/NAME/status reports it. */
+    private record Status(String text, boolean allRunning) {
+    }
+
     /** "RUNNING, task 0 RUNNING" and the like, from GET /connectors/NAME/status; never throws. */
     public String status(String name) {
+        return fetchStatus(name).text();
+    }
+
+    private Status fetchStatus(String name) {
         try {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/status")));
             if (response.statusCode() != 200) {
-                return "HTTP " + response.statusCode();
+                return new Status("HTTP " + response.statusCode(), false);
             }
             JsonNode status = JSON.readTree(response.body());
-            StringBuilder text = new StringBuilder(status.path("connector").path("state").asText("?"));
+            String connectorState = status.path("connector").path("state").asText("?");
+            StringBuilder text = new StringBuilder(connectorState);
+            boolean allRunning = connectorState.equals("RUNNING");
             JsonNode tasks = status.path("tasks");
             if (tasks.isEmpty()) {
                 text.append(", no task yet");
+                allRunning = false;
             }
             for (JsonNode task : tasks) {
-                text.append(", task ").append(task.path("id").asText()).append(' ').append(task.path("state").asText());
+                String taskState = task.path("state").asText();
+                text.append(", task ").append(task.path("id").asText()).append(' ').append(taskState);
+                allRunning &= taskState.equals("RUNNING");
             }
-            return text.toString();
+            return new Status(text.toString(), allRunning);
         } catch (IOException e) {
-            return "unreachable (" + e.getClass().getSimpleName() + ")";
+            return new Status("unreachable (" + e.getClass().getSimpleName() + ")", false);
         }
     }
 
     /** Waits until the connector and all its tasks are RUNNING. */
     public void awaitRunning(String name, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = status(name);
-        while (System.nanoTime() < deadline) {
-            last = status(name);
-            if (last.startsWith("RUNNING, task") && !last.contains("FAILED") && !last.matches(".*task \\d+ (?!RUNNING).*")) {
-                return;
+        Status last = fetchStatus(name);
+        while (!last.allRunning()) {
+            if (System.nanoTime() > deadline) {
+                throw new QuickstartException("connector " + name + " is not running after " + timeout.toSeconds()
+                        + " s: " + last.text() + " (details: curl -s " + connectorUrl(name) + "/status)");
             }
             pause();
+            last = fetchStatus(name);
         }
-        throw new QuickstartException("connector " + name + " is not running after " + timeout.toSeconds() + " s: "
-                + last + " (details: curl -s " + connectorUrl(name) + "/status)");
     }
 
     public String connectorUrl(String name) {

@@ -155,7 +155,9 @@ public final class Quickstart {
             closeQuietly(producer, "producer", stopped);
             closeQuietly(watcher, "subscriber", stopped);
             closeQuietly(worker, "Connect worker", stopped);
-            closeQuietly(kafka, kafka != null && kafka.isEmbedded() ? "Kafka broker" : "Kafka clients", stopped);
+            if (kafka != null && kafka.isEmbedded()) {
+                closeQuietly(kafka, "Kafka broker", stopped);
+            }
             if (redis != null && redis.spawned() != null) {
                 closeQuietly(redis, "redis-server", stopped);
             }
@@ -183,14 +185,21 @@ public final class Quickstart {
 
     /** Redraws the view until the duration is over or Ctrl-C. */
     private void watch(LiveView view, LiveStats stats, SampleProducer producer, ConnectRest rest, String name) {
-        long endNanos = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+        Duration duration = options.duration();
+        long endNanos = duration == null ? 0 : System.nanoTime() + duration.toNanos();
         long statusEveryMillis = 2000;
         long nextStatus = 0;
         String state = rest.status(name);
         try {
-            while (System.nanoTime() < endNanos) {
-                long waitMillis = Math.min(view.interval().toMillis(),
-                        Math.max(1, (endNanos - System.nanoTime()) / 1_000_000));
+            while (true) {
+                long waitMillis = view.interval().toMillis();
+                if (duration != null) {
+                    long leftMillis = (endNanos - System.nanoTime()) / 1_000_000;
+                    if (leftMillis <= 0) {
+                        return;
+                    }
+                    waitMillis = Math.min(waitMillis, leftMillis);
+                }
                 if (stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
                     return;
                 }
