@@ -74,11 +74,11 @@ class QuickstartIT {
                     .start();
             try {
                 // While it runs, the worker's REST API answers as the README's curl shows.
-                assertTrue(connectorRunning(restPort, Duration.ofSeconds(90)),
+                assertTrue(connectorRunning(restPort, Duration.ofSeconds(180)),
                         "connector not RUNNING on port " + restPort + ":\n" + read(output));
                 List<ProcessHandle> children = new ArrayList<>(quickstart.descendants().toList());
 
-                assertTrue(quickstart.waitFor(120, TimeUnit.SECONDS), "the quickstart did not stop:\n" + read(output));
+                assertTrue(quickstart.waitFor(180, TimeUnit.SECONDS), "the quickstart did not stop:\n" + read(output));
                 String printed = read(output);
                 assertEquals(0, quickstart.exitValue(), printed);
 

@@ -17,6 +17,9 @@ import java.util.Map;
 public final class ConnectRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** Creating a connector writes to Kafka and waits for the herder; the worker itself allows 90 s for it. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(120);
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,7 +38,8 @@ public final class ConnectRest {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/connector-plugins")));
+                HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/connector-plugins")),
+                        READ_TIMEOUT);
                 if (response.statusCode() == 200) {
                     for (JsonNode plugin : JSON.readTree(response.body())) {
                         if (connectorClass.equals(plugin.path("class").asText())) {
@@ -60,7 +64,7 @@ public final class ConnectRest {
         try {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/config"))
                     .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(config))));
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(config))), WRITE_TIMEOUT);
             if (response.statusCode() / 100 != 2) {
                 throw new QuickstartException("registering connector " + name + " failed: HTTP "
                         + response.statusCode() + " " + response.body());
@@ -81,7 +85,8 @@ public final class ConnectRest {
 
     private Status fetchStatus(String name) {
         try {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/status")));
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(connectorUrl(name) + "/status")),
+                    READ_TIMEOUT);
             if (response.statusCode() != 200) {
                 return new Status("HTTP " + response.statusCode(), false);
             }
@@ -123,9 +128,9 @@ public final class ConnectRest {
         return baseUrl + "/connectors/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+    private HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) throws IOException {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

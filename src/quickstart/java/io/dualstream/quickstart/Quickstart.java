@@ -20,6 +20,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * The quickstart: Kafka, a distributed Connect worker loading the plugin from plugin.path, Redis, the
@@ -30,6 +35,8 @@ public final class Quickstart {
 
     static final String CONNECTOR_CLASS = "io.dualstream.connect.redis.RedisPubSubSinkConnector";
     private static final int TOPIC_PARTITIONS = 3;
+    /** Generous: on a busy laptop the worker can take a minute to list the plugin and start the task. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
     private final QuickstartOptions options;
     private final PrintStream out;
@@ -81,6 +88,25 @@ public final class Quickstart {
         System.setProperty("quickstart.log.file", workDir.resolve("quickstart.log").toAbsolutePath().toString());
         // Our own shutdown hook still logs while it stops the worker and the broker.
         System.setProperty("log4j.shutdownHookEnabled", "false");
+        julToFile(workDir.resolve("quickstart-jul.log"));
+    }
+
+    /**
+     * Jersey and HK2 log through java.util.logging, straight to the terminal (stack traces while the REST server
+     * stops); their lines go to a file next to the other logs instead.
+     */
+    private static void julToFile(Path file) {
+        Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        try {
+            FileHandler handler = new FileHandler(file.toAbsolutePath().toString());
+            handler.setFormatter(new SimpleFormatter());
+            root.addHandler(handler);
+        } catch (IOException e) {
+            throw new QuickstartException("cannot write logs to " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -129,12 +155,12 @@ public final class Quickstart {
                     () -> QuickstartWorker.start(kafkaRef.bootstrapServers(), options.restPort(), options.pluginPath()));
             ConnectRest rest = new ConnectRest(options.restPort());
             step("plugin from plugin.path " + options.pluginPath(), () -> {
-                rest.awaitPlugin(CONNECTOR_CLASS, Duration.ofSeconds(60));
+                rest.awaitPlugin(CONNECTOR_CLASS, STARTUP_TIMEOUT);
                 return null;
             });
             step("connector " + name + " through PUT " + rest.connectorUrl(name) + "/config", () -> {
                 rest.putConnector(name, connectorConfig);
-                rest.awaitRunning(name, Duration.ofSeconds(60));
+                rest.awaitRunning(name, STARTUP_TIMEOUT);
                 return null;
             });
             watcher = new NotificationWatcher(redis, stats);
