@@ -1,7 +1,6 @@
 package io.dualstream.connect.redis.security;
 
 import io.dualstream.connect.redis.config.TlsSettings;
-import org.apache.kafka.common.config.ConfigException;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -26,7 +25,7 @@ public final class TlsContexts {
     }
 
     /**
-     * @throws ConfigException naming the setting whose file cannot be loaded (never echoing a password)
+     * @throws TlsSetupException naming the setting whose file cannot be loaded (never echoing a password)
      */
     public static SSLContext sslContext(TlsSettings tls) {
         try {
@@ -43,8 +42,8 @@ public final class TlsContexts {
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new ConfigException("Cannot set up TLS for Redis (" + e.getMessage() + "); check "
-                    + SSL_TRUSTSTORE_LOCATION_CONFIG + " and " + SSL_KEYSTORE_LOCATION_CONFIG + " and their passwords");
+            throw new TlsSetupException(tls.keystore() != null ? SSL_KEYSTORE_LOCATION_CONFIG : SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    "cannot set up TLS (" + e.getMessage() + "); check the file, its type and its password");
         }
     }
 
@@ -64,8 +63,8 @@ public final class TlsContexts {
         try (InputStream in = Files.newInputStream(tls.truststore())) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new ConfigException(SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString(),
-                        "holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+                throw new TlsSetupException(SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore()
+                        + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -75,8 +74,7 @@ public final class TlsContexts {
             }
             return store;
         } catch (IOException e) {
-            throw new ConfigException(SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString(),
-                    "cannot be read: " + e.getMessage());
+            throw new TlsSetupException(SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore() + " cannot be read: " + e.getMessage());
         }
     }
 
@@ -88,7 +86,7 @@ public final class TlsContexts {
             return store;
         } catch (IOException e) {
             // A wrong password shows up here too ("keystore password was incorrect").
-            throw new ConfigException(key, file.toString(), "cannot be loaded as " + type + ": " + e.getMessage()
+            throw new TlsSetupException(key, file + " cannot be loaded as " + type + ": " + e.getMessage()
                     + "; check the file, its type and its password");
         }
     }
