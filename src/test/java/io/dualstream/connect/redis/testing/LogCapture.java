@@ -21,17 +21,22 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final Level previousLevel;
     private final List<Line> lines = new ArrayList<>();
 
-    private LogCapture(Class<?> source) {
+    private LogCapture(Class<?> source, Level level) {
         super("capture-" + source.getSimpleName(), null, null, true, Property.EMPTY_ARRAY);
         logger = (Logger) LogManager.getLogger(source);
         previousLevel = logger.getLevel();
         start();
         logger.addAppender(this);
-        logger.setLevel(Level.INFO);
+        logger.setLevel(level);
     }
 
     public static LogCapture of(Class<?> source) {
-        return new LogCapture(source);
+        return new LogCapture(source, Level.INFO);
+    }
+
+    /** Captures down to {@code level}, e.g. DEBUG for lines that are not shown by default. */
+    public static LogCapture of(Class<?> source, Level level) {
+        return new LogCapture(source, level);
     }
 
     @Override
