@@ -1,6 +1,8 @@
 package io.dualstream.connect.redis;
 
+import io.dualstream.connect.redis.publish.BestEffortPublisher;
 import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.SteadyProducer;
 import io.dualstream.connect.redis.testing.Subscriber;
@@ -79,9 +81,16 @@ class DeliveryGuaranteeIT {
 
             Set<Long> received = new HashSet<>();
             long produced;
-            try (SteadyProducer stream = new SteadyProducer(connect, name)) {
+            long outageMs;
+            int ownLines;
+            long workerRetryLines;
+            try (SteadyProducer stream = new SteadyProducer(connect, name);
+                 LogCapture ownLog = LogCapture.of(BestEffortPublisher.class);
+                 LogCapture workerLog = LogCapture.of("org.apache.kafka.connect.runtime.WorkerSinkTask")) {
+                long killedAt;
                 try (Subscriber before = Subscriber.psubscribe(redis, "events:*")) {
                     before.awaitCount(200, TIMEOUT);
+                    killedAt = System.currentTimeMillis();
                     redis.kill();
                     received.addAll(sequences(before.received()));
                 }
@@ -100,11 +109,14 @@ class DeliveryGuaranteeIT {
                 redis.restart();
                 try (Subscriber after = Subscriber.psubscribe(redis, "events:*")) {
                     createUser(redis);
+                    outageMs = System.currentTimeMillis() - killedAt;
                     stream.awaitProduced(producedDuringOutage + 250, TIMEOUT);
                     produced = stream.stop();
                     after.await(list -> sequences(list).contains(produced - 1), TIMEOUT, "the last event's notification");
                     received.addAll(sequences(after.received()));
                 }
+                ownLines = ownLog.lines().size();
+                workerRetryLines = workerLog.lines().stream().filter(l -> l.message().contains("RetriableException")).count();
             }
             ConnectClusters.awaitCommitted(connect, name, name, produced, TIMEOUT);
 
@@ -112,7 +124,9 @@ class DeliveryGuaranteeIT {
             double dropped = TaskMetricsJmx.read(metrics, "notifications-dropped-total");
             double redelivered = TaskMetricsJmx.read(metrics, "notifications-redelivered-total");
             System.out.printf(Locale.ROOT, "GUARANTEE %s: %d produced, %d missing at the subscribers, %.0f dropped, "
-                    + "%.0f handed back for redelivery%n", guarantee, produced, missing, dropped, redelivered);
+                    + "%.0f handed back for redelivery; outage %d ms: %d connector log lines, %d worker retry lines%n",
+                    guarantee, produced, missing, dropped, redelivered, outageMs, ownLines, workerRetryLines);
+            assertTrue(ownLines <= 3, "the connector logs the outage and the recovery only: " + ownLines);
             if (atLeastOnce) {
                 assertEquals(0, missing, "at-least-once: every event reached a subscriber");
                 assertEquals(0.0, dropped);

@@ -43,18 +43,21 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String REDIS_TIMEOUT_MS_CONFIG = "redis.timeout.ms";
     public static final int REDIS_TIMEOUT_MS_DEFAULT = 2000;
     private static final String REDIS_TIMEOUT_MS_DOC = "How long to wait for Redis to accept a connection and "
-            + "to answer a pipeline, in milliseconds. It bounds how long one put() can wait for an unresponsive Redis.";
+            + "to answer a pipeline, in milliseconds. One put() waits for Redis at most twice this long (connecting, then the "
+            + "replies); validate() waits at most this long for each step of its check.";
 
     public static final String REDIS_RETRY_BACKOFF_MS_CONFIG = "redis.retry.backoff.ms";
     public static final long REDIS_RETRY_BACKOFF_MS_DEFAULT = 100L;
-    private static final String REDIS_RETRY_BACKOFF_MS_DOC = "After Redis fails, how long to drop notifications "
-            + "before trying Redis again, in milliseconds. The wait doubles with each further failure, up to "
+    private static final String REDIS_RETRY_BACKOFF_MS_DOC = "After Redis fails, how long to wait before trying "
+            + "Redis again, in milliseconds (best-effort: notifications meanwhile are dropped; at-least-once: Connect "
+            + "redelivers the batch after this wait). The wait doubles with each further failure, up to "
             + "redis.retry.backoff.max.ms, and resets once Redis answers.";
 
     public static final String REDIS_RETRY_BACKOFF_MAX_MS_CONFIG = "redis.retry.backoff.max.ms";
     public static final long REDIS_RETRY_BACKOFF_MAX_MS_DEFAULT = 5000L;
     private static final String REDIS_RETRY_BACKOFF_MAX_MS_DOC = "The longest wait between attempts while Redis "
-            + "is failing, in milliseconds: publishing resumes at most this long after Redis is healthy again.";
+            + "is failing, in milliseconds: publishing resumes at most this long after Redis is healthy again. With "
+            + "at-least-once, the worker logs each redelivery, so a larger value also means fewer log lines.";
 
     public static final String REDIS_PIPELINE_SIZE_CONFIG = "redis.pipeline.size";
     public static final int REDIS_PIPELINE_SIZE_DEFAULT = 1000;

@@ -21,9 +21,9 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final Level previousLevel;
     private final List<Line> lines = new ArrayList<>();
 
-    private LogCapture(Class<?> source, Level level) {
-        super("capture-" + source.getSimpleName(), null, null, true, Property.EMPTY_ARRAY);
-        logger = (Logger) LogManager.getLogger(source);
+    private LogCapture(String loggerName, Level level) {
+        super("capture-" + loggerName, null, null, true, Property.EMPTY_ARRAY);
+        logger = (Logger) LogManager.getLogger(loggerName);
         previousLevel = logger.getLevel();
         start();
         logger.addAppender(this);
@@ -31,12 +31,17 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     public static LogCapture of(Class<?> source) {
-        return new LogCapture(source, Level.INFO);
+        return new LogCapture(source.getName(), Level.INFO);
+    }
+
+    /** By logger name, for classes that are not public (such as Connect's WorkerSinkTask). */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName, Level.INFO);
     }
 
     /** Captures down to {@code level}, e.g. DEBUG for lines that are not shown by default. */
     public static LogCapture of(Class<?> source, Level level) {
-        return new LogCapture(source, level);
+        return new LogCapture(source.getName(), level);
     }
 
     @Override
