@@ -15,6 +15,7 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class TaskMetrics implements AutoCloseable {
 
     /** Where the metrics live: the worker's plugin metrics or a private registry. */
     private interface Registry extends AutoCloseable {
+        /** Sensors live in the worker's shared registry under their bare name, so each task needs its own names. */
         MetricName name(String name, String description);
 
         void gauge(MetricName name, Measurable value);
@@ -55,17 +57,17 @@ public final class TaskMetrics implements AutoCloseable {
     private final Sensor recordAgeAvg;
     private final Sensor recordAgeMax;
 
-    private TaskMetrics(Registry registry) {
+    private TaskMetrics(Registry registry, String sensorPrefix) {
         this.registry = registry;
-        pipelineLatency = registry.sensor("pipeline-latency");
+        pipelineLatency = registry.sensor(sensorPrefix + "pipeline-latency");
         pipelineLatency.add(registry.name("pipeline-latency-avg",
                 "The average time one batch's PUBLISH pipeline took, in milliseconds, including failed attempts"), new Avg());
         pipelineLatency.add(registry.name("pipeline-latency-max",
                 "The longest time one batch's PUBLISH pipeline took, in milliseconds, including failed attempts"), new Max());
-        recordAgeAvg = registry.sensor("record-age-at-publish-avg");
+        recordAgeAvg = registry.sensor(sensorPrefix + "record-age-at-publish-avg");
         recordAgeAvg.add(registry.name("record-age-at-publish-avg",
                 "The average age of published records (publish time minus record timestamp), in milliseconds"), new Avg());
-        recordAgeMax = registry.sensor("record-age-at-publish-max");
+        recordAgeMax = registry.sensor(sensorPrefix + "record-age-at-publish-max");
         recordAgeMax.add(registry.name("record-age-at-publish-max",
                 "The greatest age of a published record (publish time minus record timestamp), in milliseconds"), new Max());
     }
@@ -78,13 +80,14 @@ public final class TaskMetrics implements AutoCloseable {
         } catch (LinkageError | UnsupportedOperationException olderWorker) {
             // AbstractMethodError / NoSuchMethodError: the worker's context was compiled before pluginMetrics() existed.
         }
-        if (plugin != null) {
-            return new TaskMetrics(new PluginRegistry(plugin));
-        }
         String instance = Integer.toString(INSTANCES.incrementAndGet());
+        String sensorPrefix = "redis-pubsub-sink:" + connectorName + ":" + instance + ":";
+        if (plugin != null) {
+            return new TaskMetrics(new PluginRegistry(plugin), sensorPrefix);
+        }
         log.info("This Connect worker has no plugin metrics (KIP-877, Kafka 4.1+); the task's metrics are in JMX as "
                 + "{}:type={},connector={},task-instance={}", FALLBACK_JMX_PREFIX, FALLBACK_GROUP, connectorName, instance);
-        return new TaskMetrics(new PrivateRegistry(connectorName, instance));
+        return new TaskMetrics(new PrivateRegistry(connectorName, instance), sensorPrefix);
     }
 
     /** A total or gauge computed from the task's own counter whenever the metric is read. */
@@ -108,8 +111,8 @@ public final class TaskMetrics implements AutoCloseable {
 
     private static final class PluginRegistry implements Registry {
         private final PluginMetrics metrics;
-        private final List<String> sensors = new java.util.ArrayList<>();
-        private final List<MetricName> gauges = new java.util.ArrayList<>();
+        private final List<String> sensors = new ArrayList<>();
+        private final List<MetricName> gauges = new ArrayList<>();
 
         PluginRegistry(PluginMetrics metrics) {
             this.metrics = metrics;

@@ -91,6 +91,26 @@ class TaskMetricsTest {
         }
     }
 
+    @Test
+    void twoTasksInOneWorkerKeepTheirStatisticsApart() {
+        try (Metrics worker = new Metrics()) {
+            Map<String, String> task0 = new LinkedHashMap<>(Map.of("connector", "c1"));
+            task0.put("task", "0");
+            Map<String, String> task1 = new LinkedHashMap<>(Map.of("connector", "c1"));
+            task1.put("task", "1");
+            TaskMetrics first = TaskMetrics.register(new Context(new PluginMetricsImpl(worker, task0)), "c1");
+            TaskMetrics second = TaskMetrics.register(new Context(new PluginMetricsImpl(worker, task1)), "c1");
+
+            first.pipelineLatency(5_000_000);
+            second.pipelineLatency(1_000_000);
+
+            assertEquals(5.0, value(worker, "pipeline-latency-max", task0));
+            assertEquals(1.0, value(worker, "pipeline-latency-max", task1));
+            first.close();
+            second.close();
+        }
+    }
+
     private static double value(Metrics worker, String name, Map<String, String> tags) {
         return (Double) worker.metric(new MetricName(name, "plugins", "", tags)).metricValue();
     }
