@@ -178,6 +178,14 @@ class SecurityIT {
 
         props.put("redis.ssl.verify.hostname", "false");
         assertEquals(Map.of(), errors(props));
+        RedisPubSubSinkTask task = new RedisPubSubSinkTask();
+        try (LogCapture log = LogCapture.of(RedisPubSubSinkTask.class)) {
+            task.start(props);
+            assertTrue(log.lines().stream().anyMatch(l -> l.level() == org.apache.logging.log4j.Level.WARN
+                    && l.message().contains("redis.ssl.verify.hostname=false")), log.lines().toString());
+        } finally {
+            task.stop();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -78,7 +79,7 @@ public final class TlsContexts {
         }
     }
 
-    private static KeyStore load(java.nio.file.Path file, String type, char[] password, String key)
+    private static KeyStore load(Path file, String type, char[] password, String key)
             throws GeneralSecurityException {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance(type);
