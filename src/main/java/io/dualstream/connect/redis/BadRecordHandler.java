@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Decides what happens to a record that cannot become a notification, and to tombstones: skip and count
  * (reporting to the dead-letter queue when the worker has one), or fail the task when configured so.
- * Log lines name topic/partition/offset, never record contents, and are rate-limited.
+ * Log lines name topic/partition/offset, never record contents, and are rate-limited: each bad record gets its
+ * own WARN line up to {@value #LINES_PER_INTERVAL} per interval; beyond that they are counted in the next line
+ * (and logged one by one at DEBUG).
  */
 final class BadRecordHandler {
 
     private static final Logger log = LoggerFactory.getLogger(BadRecordHandler.class);
+    static final int LINES_PER_INTERVAL = 10;
 
     private final MalformedBehavior onMalformed;
     private final NullValueBehavior onNull;
@@ -30,7 +33,8 @@ final class BadRecordHandler {
     private final AtomicLong skippedMalformed = new AtomicLong();
     private final AtomicLong skippedNull = new AtomicLong();
     private final AtomicLong reported = new AtomicLong();
-    private long lastLogMs = Long.MIN_VALUE;
+    private long intervalStartMs = Long.MIN_VALUE;
+    private int linesInInterval;
     private long unloggedSinceLastLine;
 
     BadRecordHandler(MalformedBehavior onMalformed, NullValueBehavior onNull, ErrantRecordReporter reporter,
@@ -55,14 +59,19 @@ final class BadRecordHandler {
             reported.incrementAndGet();
         }
         long now = time.milliseconds();
-        if (lastLogMs == Long.MIN_VALUE || now - lastLogMs >= logIntervalMs) {
+        if (intervalStartMs == Long.MIN_VALUE || now - intervalStartMs >= logIntervalMs) {
+            intervalStartMs = now;
+            linesInInterval = 0;
+        }
+        if (linesInInterval < LINES_PER_INTERVAL) {
             String also = unloggedSinceLastLine == 0 ? "" : " (" + unloggedSinceLastLine + " more skipped since the last such line)";
             log.warn("Skipped record {}: {}{}{}", coordinates(record), error.getMessage(),
                     reporter != null ? "; sent to the error reporter (dead-letter queue)" : "", also);
-            lastLogMs = now;
+            linesInInterval++;
             unloggedSinceLastLine = 0;
         } else {
             unloggedSinceLastLine++;
+            log.debug("Skipped record {}: {}", coordinates(record), error.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.security.RedisAccessCheck;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -67,6 +68,9 @@ public class RedisPubSubSinkConnector extends SinkConnector {
             } catch (ConfigException e) {
                 errors = Map.of();
             }
+            if (errors.isEmpty()) {
+                errors = redisErrors(connectorConfigs);
+            }
             for (ConfigValue value : result.configValues()) {
                 String error = errors.get(value.name());
                 if (error != null) {
@@ -75,5 +79,16 @@ public class RedisPubSubSinkConnector extends SinkConnector {
             }
         }
         return result;
+    }
+
+    /** Asks Redis, once the settings are valid on paper, whether TLS, the credentials and PUBLISH work. */
+    private static Map<String, String> redisErrors(Map<String, String> connectorConfigs) {
+        RedisPubSubSinkConfig config;
+        try {
+            config = new RedisPubSubSinkConfig(connectorConfigs);
+        } catch (ConfigException e) {
+            return Map.of();
+        }
+        return RedisAccessCheck.check(config);
     }
 }

@@ -25,7 +25,11 @@ class ExampleConfigsTest {
     private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
 
     private static Map<String, String> jsonExample() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(BASE.resolve("config/redis-pubsub-sink.json").toFile());
+        return jsonConfig("config/redis-pubsub-sink.json");
+    }
+
+    private static Map<String, String> jsonConfig(String path) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(BASE.resolve(path).toFile());
         return new ObjectMapper().convertValue(root.get("config"), new TypeReference<Map<String, String>>() { });
     }
 
@@ -65,5 +69,21 @@ class ExampleConfigsTest {
         String json = Files.readString(BASE.resolve("config/redis-pubsub-sink.json"), StandardCharsets.UTF_8);
         assertTrue(readme.contains("```json\n" + json + "```"), "README.md must show config/redis-pubsub-sink.json verbatim");
         assertEquals(RedisPubSubSinkConnector.class.getName(), jsonExample().get("connector.class"));
+    }
+
+    @Test
+    void theQuickstartAndDockerConnectorsValidateWithoutErrors() throws IOException {
+        assertEquals(List.of(), errors(jsonConfig("config/quickstart-sink.json")));
+        assertEquals(List.of(), errors(jsonConfig("config/docker-redis-pubsub-sink.json")));
+    }
+
+    @Test
+    void theQuickstartIsTheRestExamplePlusTheKafkaCoordinates() throws IOException {
+        Map<String, String> quickstart = new HashMap<>(jsonConfig("config/quickstart-sink.json"));
+        assertEquals("id,type,source_id,topic=topic,partition=partition,offset=offset,timestamp=timestamp",
+                quickstart.remove("notification.fields"), "coordinates for replay, timestamp for the latency view");
+        Map<String, String> example = new HashMap<>(jsonExample());
+        example.remove("notification.fields");
+        assertEquals(example, quickstart);
     }
 }

@@ -2,6 +2,9 @@ package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.publish.NotificationPublisher;
+import io.dualstream.connect.redis.publish.PublishException;
+import org.apache.kafka.connect.errors.RetriableException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.MockTime;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +52,7 @@ class RedisPubSubSinkTaskTest {
         final List<SinkRecord> reported = new ArrayList<>();
         final List<Throwable> reasons = new ArrayList<>();
         final boolean hasReporter;
+        final List<Long> timeouts = new ArrayList<>();
 
         Context(boolean hasReporter) {
             this.hasReporter = hasReporter;
@@ -81,6 +86,7 @@ class RedisPubSubSinkTaskTest {
 
         @Override
         public void timeout(long timeoutMs) {
+            timeouts.add(timeoutMs);
         }
 
         @Override
@@ -107,6 +113,106 @@ class RedisPubSubSinkTaskTest {
     }
 
     private final RecordingPublisher redis = new RecordingPublisher();
+
+    /** Fails its first {@code failures} calls after taking {@code takenBeforeFailure} notifications, then works. */
+    private static final class FailingPublisher implements NotificationPublisher {
+        final List<List<String>> calls = new ArrayList<>();
+        final List<String> accepted = new ArrayList<>();
+        int failures;
+        final int takenBeforeFailure;
+
+        FailingPublisher(int failures, int takenBeforeFailure) {
+            this.failures = failures;
+            this.takenBeforeFailure = takenBeforeFailure;
+        }
+
+        @Override
+        public long publish(List<Notification> notifications) {
+            List<String> payloads = payloads(notifications);
+            calls.add(payloads);
+            if (failures > 0) {
+                failures--;
+                int taken = Math.min(takenBeforeFailure, payloads.size());
+                accepted.addAll(payloads.subList(0, taken));
+                throw new PublishException("down", taken, 0, new JedisConnectionException("Connection refused"));
+            }
+            accepted.addAll(payloads);
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private RedisPubSubSinkTask start(Context context, Map<String, String> props, NotificationPublisher publisher) {
+        RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> publisher, new MockTime());
+        task.initialize(context);
+        task.start(props);
+        return task;
+    }
+
+    @Test
+    void atLeastOnceHandsARefusedBatchBackToConnectAndResendsOnlyWhatRedisDidNotTake() {
+        Context context = new Context(true);
+        FailingPublisher flaky = new FailingPublisher(2, 1);
+        RedisPubSubSinkTask task = start(context, Map.of("delivery.guarantee", "at-least-once",
+                "redis.retry.backoff.ms", "100", "redis.retry.backoff.max.ms", "1000"), flaky);
+        List<SinkRecord> batch = List.of(record(0, event("a")), record(1, "[1]"), record(2, event("b")),
+                record(3, event("c")));
+
+        assertThrows(RetriableException.class, () -> task.put(batch));
+        assertEquals(1, context.timeouts.size(), "Connect is told how long to back off");
+        assertTrue(context.timeouts.get(0) >= 80 && context.timeouts.get(0) <= 120, "first backoff ~100 ms: " + context.timeouts);
+
+        // Connect redelivers the same batch: Redis took "a" before failing, then "b" before failing again.
+        assertThrows(RetriableException.class, () -> task.put(batch));
+        assertTrue(context.timeouts.get(1) > context.timeouts.get(0), "the backoff grows: " + context.timeouts);
+        task.put(batch);
+
+        assertEquals(List.of(
+                List.of(json("a"), json("b"), json("c")),
+                List.of(json("b"), json("c")),
+                List.of(json("c"))), flaky.calls, "each retry sends only what Redis has not taken");
+        assertEquals(List.of(json("a"), json("b"), json("c")), flaky.accepted, "every notification exactly once, in order");
+        assertEquals(1, context.reported.size(), "the bad record is reported once, not on every redelivery");
+        assertEquals(1, task.badRecords().skippedMalformed());
+        assertEquals(4, task.recordsReceived(), "a redelivery is not counted as new records");
+        assertEquals(0, task.publisher().dropped(), "at-least-once drops nothing");
+        assertEquals(3, task.publisher().retried(), "c twice and b once were handed back");
+        assertTrue(task.publisher().available());
+    }
+
+    @Test
+    void atLeastOnceMapsAChangedBatchAfresh() {
+        Context context = new Context(false);
+        FailingPublisher flaky = new FailingPublisher(1, 0);
+        RedisPubSubSinkTask task = start(context, Map.of("delivery.guarantee", "at-least-once"), flaky);
+
+        assertThrows(RetriableException.class, () -> task.put(List.of(record(0, event("a")), record(1, event("b")))));
+        // After a rebalance the worker may redeliver fewer records: nothing of the old batch must leak in.
+        task.put(List.of(record(1, event("b"))));
+
+        assertEquals(List.of(json("b")), flaky.accepted);
+    }
+
+    @Test
+    void bestEffortDropsARefusedBatchAndNeverThrows() {
+        Context context = new Context(false);
+        FailingPublisher flaky = new FailingPublisher(1, 1);
+        RedisPubSubSinkTask task = start(context, Map.of(), flaky);
+
+        task.put(List.of(record(0, event("a")), record(1, event("b"))));
+
+        assertEquals(List.of(json("a")), flaky.accepted);
+        assertEquals(1, task.publisher().dropped());
+        assertTrue(context.timeouts.isEmpty(), "best-effort never asks Connect to wait");
+        assertFalse(task.publisher().available());
+    }
+
+    private static String json(String id) {
+        return "{\"id\":\"" + id + "\",\"type\":\"push\",\"source_id\":\"octocat\"}";
+    }
 
     private RedisPubSubSinkTask start(Context context, Map<String, String> props) {
         RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> {

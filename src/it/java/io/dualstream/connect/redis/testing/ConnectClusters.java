@@ -24,12 +24,17 @@ public final class ConnectClusters {
 
     /** One broker and one worker; offsets are committed every 500 ms so tests can watch them. */
     public static EmbeddedConnectCluster start(String name, Map<String, String> extraWorkerProps) {
+        return start(name, 1, extraWorkerProps);
+    }
+
+    /** One broker and {@code workers} workers. */
+    public static EmbeddedConnectCluster start(String name, int workers, Map<String, String> extraWorkerProps) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("offset.flush.interval.ms", "500");
         workerProps.putAll(extraWorkerProps);
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
                 .name(name)
-                .numWorkers(1)
+                .numWorkers(workers)
                 .numBrokers(1)
                 .workerProps(workerProps)
                 .build();

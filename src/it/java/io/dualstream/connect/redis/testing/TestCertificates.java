@@ -40,6 +40,14 @@ public final class TestCertificates {
         return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
     }
 
+    /** A client certificate signed by the CA, in a PKCS12 key store protected by {@link #TRUSTSTORE_PASSWORD}. */
+    public Path clientKeystore(String name) {
+        Path[] certificate = serverCertificate(name, "DNS:" + name);
+        run("openssl", "pkcs12", "-export", "-in", certificate[0].toString(), "-inkey", certificate[1].toString(),
+                "-out", name + ".p12", "-passout", "pass:" + TRUSTSTORE_PASSWORD);
+        return dir.resolve(name + ".p12");
+    }
+
     public Path caCertificate() {
         return dir.resolve("ca.crt");
     }

@@ -10,6 +10,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +23,13 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     private static final String REDIS_GROUP = "Redis";
     private static final String NOTIFICATION_GROUP = "Notification";
     private static final String ERROR_GROUP = "Error handling";
+    private static final String TLS_GROUP = "TLS";
 
     public static final String REDIS_URI_CONFIG = "redis.uri";
     public static final String REDIS_URI_DEFAULT = "redis://localhost:6379";
     private static final String REDIS_URI_DOC = "The Redis server: redis://[user[:password]@]host[:port][/db], or "
-            + "rediss://... for TLS (the certificate is checked against the JVM's trust store, and the host name against the "
-            + "certificate). Put the password in "
+            + "rediss://... for TLS (the certificate is checked against redis.ssl.truststore.location, or the JVM's trust "
+            + "store when that is unset, and the host name against the certificate). Put the password in "
             + "redis.password instead of here: this setting is shown in plain text by the REST API.";
 
     public static final String REDIS_USERNAME_CONFIG = "redis.username";
@@ -40,23 +43,68 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String REDIS_TIMEOUT_MS_CONFIG = "redis.timeout.ms";
     public static final int REDIS_TIMEOUT_MS_DEFAULT = 2000;
     private static final String REDIS_TIMEOUT_MS_DOC = "How long to wait for Redis to accept a connection and "
-            + "to answer a pipeline, in milliseconds. It bounds how long one put() can wait for an unresponsive Redis.";
+            + "to answer a pipeline, in milliseconds. One put() waits for Redis at most twice this long (connecting, then the "
+            + "replies); validate() waits at most this long for each step of its check.";
 
     public static final String REDIS_RETRY_BACKOFF_MS_CONFIG = "redis.retry.backoff.ms";
     public static final long REDIS_RETRY_BACKOFF_MS_DEFAULT = 100L;
-    private static final String REDIS_RETRY_BACKOFF_MS_DOC = "After Redis fails, how long to drop notifications "
-            + "before trying Redis again, in milliseconds. The wait doubles with each further failure, up to "
+    private static final String REDIS_RETRY_BACKOFF_MS_DOC = "After Redis fails, how long to wait before trying "
+            + "Redis again, in milliseconds (best-effort: notifications meanwhile are dropped; at-least-once: Connect "
+            + "redelivers the batch after this wait). The wait doubles with each further failure, up to "
             + "redis.retry.backoff.max.ms, and resets once Redis answers.";
 
     public static final String REDIS_RETRY_BACKOFF_MAX_MS_CONFIG = "redis.retry.backoff.max.ms";
     public static final long REDIS_RETRY_BACKOFF_MAX_MS_DEFAULT = 5000L;
     private static final String REDIS_RETRY_BACKOFF_MAX_MS_DOC = "The longest wait between attempts while Redis "
-            + "is failing, in milliseconds: publishing resumes at most this long after Redis is healthy again.";
+            + "is failing, in milliseconds: publishing resumes at most this long after Redis is healthy again. With "
+            + "at-least-once, the worker logs each redelivery, so a larger value also means fewer log lines.";
 
     public static final String REDIS_PIPELINE_SIZE_CONFIG = "redis.pipeline.size";
     public static final int REDIS_PIPELINE_SIZE_DEFAULT = 1000;
     private static final String REDIS_PIPELINE_SIZE_DOC = "The most PUBLISH commands sent in one pipeline round "
             + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size.";
+
+    public static final String DELIVERY_GUARANTEE_CONFIG = "delivery.guarantee";
+    public static final String DELIVERY_GUARANTEE_DEFAULT = DeliveryGuarantee.BEST_EFFORT.value();
+    private static final String DELIVERY_GUARANTEE_DOC = "What happens to notifications while Redis is unavailable. "
+            + "'best-effort': they are dropped and counted, offsets keep advancing, put() never waits for Redis longer "
+            + "than one attempt. 'at-least-once': put() fails with a retriable error so that Connect redelivers the "
+            + "batch after the retry backoff, again and again until Redis accepts it; offsets stand still meanwhile "
+            + "and subscribers connected across a short outage miss nothing (some may see a notification twice). "
+            + "Bad records are never retried in either mode.";
+
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "redis.ssl.truststore.location";
+    private static final String SSL_TRUSTSTORE_LOCATION_DOC = "For rediss://: the file holding the certificate "
+            + "authorities to trust (a PKCS12 or JKS trust store, or PEM certificates, see redis.ssl.truststore.type). "
+            + "Unset: the JVM's default trust store.";
+
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "redis.ssl.truststore.password";
+    private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "The password of redis.ssl.truststore.location "
+            + "(not used for PEM).";
+
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "redis.ssl.truststore.type";
+    public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = "PKCS12";
+    private static final String SSL_TRUSTSTORE_TYPE_DOC = "The format of redis.ssl.truststore.location: PKCS12, JKS "
+            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks, such as a cloud provider's CA file).";
+
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG = "redis.ssl.keystore.location";
+    private static final String SSL_KEYSTORE_LOCATION_DOC = "For mutual TLS (Redis tls-auth-clients yes): a PKCS12 "
+            + "or JKS key store holding the client certificate and its private key. Unset: no client certificate. "
+            + "From PEM files: openssl pkcs12 -export -in client.crt -inkey client.key -out client.p12";
+
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "redis.ssl.keystore.password";
+    private static final String SSL_KEYSTORE_PASSWORD_DOC = "The password of redis.ssl.keystore.location and of "
+            + "the private key in it.";
+
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "redis.ssl.keystore.type";
+    public static final String SSL_KEYSTORE_TYPE_DEFAULT = "PKCS12";
+    private static final String SSL_KEYSTORE_TYPE_DOC = "The format of redis.ssl.keystore.location: PKCS12 or JKS.";
+
+    public static final String SSL_VERIFY_HOSTNAME_CONFIG = "redis.ssl.verify.hostname";
+    public static final boolean SSL_VERIFY_HOSTNAME_DEFAULT = true;
+    private static final String SSL_VERIFY_HOSTNAME_DOC = "Whether the Redis host name (from redis.uri) must match "
+            + "the server certificate. Turn it off only for servers reached through an address their certificate "
+            + "does not name; the certificate chain is still checked, and the task logs a warning.";
 
     public static final String CHANNEL_TEMPLATE_CONFIG = "channel.template";
     public static final String CHANNEL_TEMPLATE_DEFAULT = "events:{source_type}:{source_id}";
@@ -129,7 +177,28 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                         REDIS_GROUP, ++order, Width.SHORT, "Maximum retry backoff (ms)")
                 .define(REDIS_PIPELINE_SIZE_CONFIG, Type.INT, REDIS_PIPELINE_SIZE_DEFAULT,
                         ConfigDef.Range.between(1, 100_000), Importance.LOW, REDIS_PIPELINE_SIZE_DOC,
-                        REDIS_GROUP, ++order, Width.SHORT, "Pipeline size");
+                        REDIS_GROUP, ++order, Width.SHORT, "Pipeline size")
+                .define(DELIVERY_GUARANTEE_CONFIG, Type.STRING, DELIVERY_GUARANTEE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in(values(DeliveryGuarantee.values())),
+                        Importance.MEDIUM, DELIVERY_GUARANTEE_DOC, REDIS_GROUP, ++order, Width.SHORT,
+                        "Delivery guarantee");
+        order = 0;
+        def.define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
+                        SSL_TRUSTSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Trust store location")
+                .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        SSL_TRUSTSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Trust store password")
+                .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_TRUSTSTORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
+                        SSL_TRUSTSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Trust store type")
+                .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
+                        SSL_KEYSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Key store location")
+                .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        SSL_KEYSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Key store password")
+                .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_KEYSTORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW,
+                        SSL_KEYSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Key store type")
+                .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
+                        SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");
         order = 0;
         def.define(CHANNEL_TEMPLATE_CONFIG, Type.STRING, CHANNEL_TEMPLATE_DEFAULT, new Validators.Template(),
                         Importance.HIGH, CHANNEL_TEMPLATE_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Channel template")
@@ -169,6 +238,19 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         if ((Long) values.get(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG) < backoff) {
             errors.put(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG, "must be at least redis.retry.backoff.ms (" + backoff + ")");
         }
+        boolean tlsSettings = values.get(SSL_TRUSTSTORE_LOCATION_CONFIG) != null
+                || values.get(SSL_KEYSTORE_LOCATION_CONFIG) != null;
+        if (tlsSettings && !endpoint.tls()) {
+            errors.put(values.get(SSL_TRUSTSTORE_LOCATION_CONFIG) != null ? SSL_TRUSTSTORE_LOCATION_CONFIG
+                    : SSL_KEYSTORE_LOCATION_CONFIG, "is set but redis.uri is not rediss://; use rediss://host:port for TLS "
+                    + "or remove the TLS settings");
+        }
+        for (String location : List.of(SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_KEYSTORE_LOCATION_CONFIG)) {
+            Object file = values.get(location);
+            if (file != null && !Files.isReadable(Path.of((String) file))) {
+                errors.put(location, "cannot read the file " + file + "; give the path of a readable file on every worker");
+            }
+        }
         return errors;
     }
 
@@ -203,6 +285,37 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         return getInt(REDIS_PIPELINE_SIZE_CONFIG);
     }
 
+    public DeliveryGuarantee deliveryGuarantee() {
+        return DeliveryGuarantee.parse(getString(DELIVERY_GUARANTEE_CONFIG));
+    }
+
+    /** The TLS material to use for rediss://, or {@code null} to use the JVM's defaults. */
+    public TlsSettings tls() {
+        return new TlsSettings(pathOrNull(SSL_TRUSTSTORE_LOCATION_CONFIG), secret(SSL_TRUSTSTORE_PASSWORD_CONFIG),
+                getString(SSL_TRUSTSTORE_TYPE_CONFIG).toUpperCase(Locale.ROOT),
+                pathOrNull(SSL_KEYSTORE_LOCATION_CONFIG), secret(SSL_KEYSTORE_PASSWORD_CONFIG),
+                getString(SSL_KEYSTORE_TYPE_CONFIG).toUpperCase(Locale.ROOT),
+                getBoolean(SSL_VERIFY_HOSTNAME_CONFIG));
+    }
+
+    private Path pathOrNull(String key) {
+        String location = getString(key);
+        return location == null ? null : Path.of(location);
+    }
+
+    private char[] secret(String key) {
+        Password password = getPassword(key);
+        return password == null ? null : password.value().toCharArray();
+    }
+
+    /**
+     * A channel the configured template could produce, with every reference replaced by a placeholder; used to
+     * ask Redis whether the user may publish there without publishing anything.
+     */
+    public String sampleChannel() {
+        return getString(CHANNEL_TEMPLATE_CONFIG).replaceAll("\\{[^}]*\\}", "probe");
+    }
+
     public ChannelTemplate channelTemplate() {
         return channelTemplate;
     }
@@ -229,7 +342,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 + ", channel.template=" + channelTemplate
                 + ", notification.fields=" + notificationFields
                 + ", behavior.on.malformed.record=" + malformedBehavior().value()
-                + ", behavior.on.null.values=" + nullValueBehavior().value();
+                + ", behavior.on.null.values=" + nullValueBehavior().value()
+                + ", delivery.guarantee=" + deliveryGuarantee().value();
     }
 
     public enum MalformedBehavior {
@@ -246,6 +360,27 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         public String value() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    public enum DeliveryGuarantee {
+        BEST_EFFORT, AT_LEAST_ONCE;
+
+        /** best-effort, at-least-once */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        static DeliveryGuarantee parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    private static String[] values(DeliveryGuarantee[] guarantees) {
+        String[] values = new String[guarantees.length];
+        for (int i = 0; i < guarantees.length; i++) {
+            values[i] = guarantees[i].value();
+        }
+        return values;
     }
 
     private static String[] names(Enum<?>[] values) {

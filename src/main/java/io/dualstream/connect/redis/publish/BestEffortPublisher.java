@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the events; offsets keep advancing). The next attempt after the backoff is a real batch, so publishing
  * resumes by itself once Redis answers.
  *
+ * <p>For {@code delivery.guarantee=at-least-once} the task uses {@link #attempt(List)} instead: nothing is dropped,
+ * the caller learns how long to back off and hands the batch back to Connect for redelivery.
+ *
  * <p>Logging stays short during an outage: the first failure with its cause, then at most one summary line
  * per {@code summaryIntervalMs}, then one line on recovery.
  */
@@ -33,6 +36,8 @@ public final class BestEffortPublisher implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong subscribersReached = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private long lastBatchNanos = -1;
 
     // Outage state; touched only by the task thread.
     private volatile boolean available = true;
@@ -40,6 +45,8 @@ public final class BestEffortPublisher implements AutoCloseable {
     private long failedAttempts;
     private long nextAttemptMs;
     private long droppedInOutage;
+    private long retriedInOutage;
+    private boolean redeliver;
     private long lastSummaryMs;
     private String lastError;
 
@@ -54,6 +61,7 @@ public final class BestEffortPublisher implements AutoCloseable {
 
     /** Publishes the batch, or drops it while Redis is backing off. Never throws for Redis failures. */
     public void publish(List<Notification> batch) {
+        lastBatchNanos = -1;
         if (batch.isEmpty()) {
             return;
         }
@@ -63,25 +71,63 @@ public final class BestEffortPublisher implements AutoCloseable {
             logSummaryIfDue(now);
             return;
         }
+        redeliver = false;
+        Attempt attempt = send(batch);
+        if (attempt.retryInMs() > 0) {
+            drop(batch.size() - attempt.published());
+        }
+    }
+
+    /** How much of a batch Redis took, and how long to wait before trying again when it did not take all. */
+    public record Attempt(int published, long retryInMs) {
+        public boolean complete() {
+            return retryInMs == 0;
+        }
+    }
+
+    /**
+     * At-least-once: tries the batch now (Connect has already waited the backoff) and drops nothing. When Redis
+     * fails, the notifications after {@link Attempt#published()} must be sent again after {@link Attempt#retryInMs()}.
+     */
+    public Attempt attempt(List<Notification> batch) {
+        redeliver = true;
+        lastBatchNanos = -1;
+        if (batch.isEmpty()) {
+            return new Attempt(0, 0);
+        }
+        Attempt attempt = send(batch);
+        if (!attempt.complete()) {
+            int left = batch.size() - attempt.published();
+            retried.addAndGet(left);
+            retriedInOutage += left;
+        }
+        return attempt;
+    }
+
+    private Attempt send(List<Notification> batch) {
+        long start = System.nanoTime();
         try {
             subscribersReached.addAndGet(redis.publish(batch));
             published.addAndGet(batch.size());
             if (!available) {
                 recovered(time.milliseconds());
             }
+            return new Attempt(batch.size(), 0);
         } catch (PublishException e) {
             published.addAndGet(e.published());
             subscribersReached.addAndGet(e.subscribersReached());
-            failed(time.milliseconds(), batch.size() - e.published(), e.getCause() != null ? e.getCause() : e);
+            return new Attempt(e.published(), failed(time.milliseconds(), e.getCause() != null ? e.getCause() : e));
         } catch (RuntimeException e) {
-            // Whatever the client threw, Redis stays best-effort.
-            failed(time.milliseconds(), batch.size(), e);
+            // Whatever the client threw, it is a Redis failure, never the task's.
+            return new Attempt(0, failed(time.milliseconds(), e));
+        } finally {
+            lastBatchNanos = System.nanoTime() - start;
         }
     }
 
-    private void failed(long now, int lost, Throwable cause) {
+    /** Counts and logs a failure; returns how long to wait before the next attempt. */
+    private long failed(long now, Throwable cause) {
         failures.incrementAndGet();
-        drop(lost);
         lastError = describe(cause);
         failedAttempts++;
         long wait = backoff.backoff(failedAttempts - 1);
@@ -90,12 +136,14 @@ public final class BestEffortPublisher implements AutoCloseable {
             available = false;
             outageStartMs = now;
             lastSummaryMs = now;
-            log.warn("Redis at {} is unavailable ({}); dropping notifications and retrying in {} ms. "
-                    + "Kafka offsets keep advancing.", target, lastError, wait);
+            log.warn("Redis at {} is unavailable ({}); {} in {} ms.", target, lastError, redeliver
+                    ? "at-least-once: Connect redelivers the batch, and offsets wait until Redis accepts it; next attempt"
+                    : "dropping notifications (Kafka offsets keep advancing); next attempt", wait);
             log.debug("Redis failure at {}", target, cause);
         } else {
             logSummaryIfDue(now);
         }
+        return Math.max(1, wait);
     }
 
     private void drop(int count) {
@@ -106,18 +154,21 @@ public final class BestEffortPublisher implements AutoCloseable {
     private void logSummaryIfDue(long now) {
         if (now - lastSummaryMs >= summaryIntervalMs) {
             lastSummaryMs = now;
-            log.warn("Redis at {} still unavailable after {} s: {} failed attempts, {} notifications dropped "
-                            + "(last error: {})", target, (now - outageStartMs) / 1000, failedAttempts, droppedInOutage,
+            log.warn("Redis at {} still unavailable after {} s: {} failed attempts, {} notifications {} "
+                            + "(last error: {})", target, (now - outageStartMs) / 1000, failedAttempts,
+                    redeliver ? retriedInOutage : droppedInOutage, redeliver ? "handed back for redelivery" : "dropped",
                     lastError);
         }
     }
 
     private void recovered(long now) {
-        log.info("Redis at {} is available again after {} ms; {} notifications were dropped meanwhile.", target,
-                now - outageStartMs, droppedInOutage);
+        log.info("Redis at {} is available again after {} ms; {} notifications were {} meanwhile.", target,
+                now - outageStartMs, redeliver ? retriedInOutage : droppedInOutage,
+                redeliver ? "handed back for redelivery" : "dropped");
         available = true;
         failedAttempts = 0;
         droppedInOutage = 0;
+        retriedInOutage = 0;
         lastError = null;
     }
 
@@ -148,6 +199,16 @@ public final class BestEffortPublisher implements AutoCloseable {
     /** Notifications not published because Redis failed or was backing off. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** At-least-once: notifications handed back to Connect for redelivery because Redis failed. */
+    public long retried() {
+        return retried.get();
+    }
+
+    /** How long the last attempt to publish a batch took, in nanoseconds (pipeline latency); -1 when it was dropped unsent. */
+    public long lastBatchNanos() {
+        return lastBatchNanos;
     }
 
     /** Failed attempts to reach Redis. */

@@ -4,8 +4,9 @@ import io.dualstream.connect.redis.config.RedisEndpoint;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.SslVerifyMode;
+import redis.clients.jedis.JedisClientConfig;
+import io.dualstream.connect.redis.config.TlsSettings;
+import io.dualstream.connect.redis.security.TlsContexts;
 
 /** Builds the publisher that fits the configured Redis deployment. */
 public final class PublisherFactory {
@@ -14,6 +15,15 @@ public final class PublisherFactory {
     }
 
     public static NotificationPublisher create(RedisPubSubSinkConfig config, String clientName) {
+        return new StandalonePublisher(address(config), clientConfig(config, clientName), config.pipelineSize());
+    }
+
+    public static HostAndPort address(RedisPubSubSinkConfig config) {
+        return new HostAndPort(config.endpoint().host(), config.endpoint().port());
+    }
+
+    /** How to connect, authenticate and (for rediss://) verify the server, for the publisher and for validate(). */
+    public static JedisClientConfig clientConfig(RedisPubSubSinkConfig config, String clientName) {
         RedisEndpoint endpoint = config.endpoint();
         DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(config.timeoutMs())
@@ -25,10 +35,13 @@ public final class PublisherFactory {
                 // No HELLO: plain AUTH/SELECT work on every Redis version and managed service.
                 .serverDefaultProtocol();
         if (endpoint.tls()) {
-            // FULL: the certificate chain against the JVM's trust store, and the host name against the certificate.
-            clientConfig.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
+            // The chain is always checked against the configured (or the JVM's) trust store; the host name unless
+            // redis.ssl.verify.hostname=false.
+            TlsSettings tls = config.tls();
+            clientConfig.ssl(true)
+                    .sslSocketFactory(TlsContexts.sslContext(tls).getSocketFactory())
+                    .sslParameters(TlsContexts.sslParameters(tls));
         }
-        return new StandalonePublisher(new HostAndPort(endpoint.host(), endpoint.port()), clientConfig.build(),
-                config.pipelineSize());
+        return clientConfig.build();
     }
 }

@@ -110,7 +110,7 @@ class RedisPubSubSinkConfigTest {
         assertFalse(text.contains("s3cr3tPW"), text);
         assertEquals("redis=redis://app@host:6380/1 (user app), channel.template=events:{source_type}:{source_id}, "
                 + "notification.fields=id=value.id,type=value.type,source_id=value.source_id, "
-                + "behavior.on.malformed.record=skip, behavior.on.null.values=ignore", text);
+                + "behavior.on.malformed.record=skip, behavior.on.null.values=ignore, delivery.guarantee=best-effort", text);
     }
 
     @Test

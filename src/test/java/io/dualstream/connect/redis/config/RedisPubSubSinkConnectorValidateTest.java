@@ -9,6 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,5 +210,40 @@ class RedisPubSubSinkConnectorValidateTest {
                 "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "5"));
         assertTrue(errors(config).containsKey("redis.uri"), () -> "errors: " + errors(config));
         assertTrue(value(config, "channel.template").errorMessages().isEmpty());
+    }
+
+    @Test
+    void tlsFilesWithAPlainTextUriAreReportedOnTheTruststore() throws Exception {
+        Path pem = Files.createTempFile("ca", ".pem");
+        try {
+            String message = onlyErrorOn(validate(props("redis.uri", "redis://localhost:6379",
+                    "redis.ssl.truststore.location", pem.toString())), "redis.ssl.truststore.location");
+            assertEquals("is set but redis.uri is not rediss://; use rediss://host:port for TLS or remove the TLS settings",
+                    message);
+        } finally {
+            Files.delete(pem);
+        }
+    }
+
+    @Test
+    void aMissingKeystoreFileIsReportedOnItsLocation() {
+        String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
+                "redis.ssl.keystore.location", "/nonexistent/client.p12")), "redis.ssl.keystore.location");
+        assertEquals("cannot read the file /nonexistent/client.p12; give the path of a readable file on every worker", message);
+    }
+
+    @Test
+    void aTruststoreThatCannotBeLoadedIsReportedOnItsLocationWithoutItsPassword() throws Exception {
+        Path notAStore = Files.createTempFile("truststore", ".p12");
+        try {
+            Files.writeString(notAStore, "not a key store");
+            String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
+                    "redis.ssl.truststore.location", notAStore.toString(),
+                    "redis.ssl.truststore.password", "store-secret")), "redis.ssl.truststore.location");
+            assertTrue(message.contains("cannot be loaded as PKCS12"), message);
+            assertFalse(message.contains("store-secret"), message);
+        } finally {
+            Files.delete(notAStore);
+        }
     }
 }

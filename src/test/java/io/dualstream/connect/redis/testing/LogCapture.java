@@ -21,17 +21,27 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final Level previousLevel;
     private final List<Line> lines = new ArrayList<>();
 
-    private LogCapture(Class<?> source) {
-        super("capture-" + source.getSimpleName(), null, null, true, Property.EMPTY_ARRAY);
-        logger = (Logger) LogManager.getLogger(source);
+    private LogCapture(String loggerName, Level level) {
+        super("capture-" + loggerName, null, null, true, Property.EMPTY_ARRAY);
+        logger = (Logger) LogManager.getLogger(loggerName);
         previousLevel = logger.getLevel();
         start();
         logger.addAppender(this);
-        logger.setLevel(Level.INFO);
+        logger.setLevel(level);
     }
 
     public static LogCapture of(Class<?> source) {
-        return new LogCapture(source);
+        return new LogCapture(source.getName(), Level.INFO);
+    }
+
+    /** By logger name, for classes that are not public (such as Connect's WorkerSinkTask). */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName, Level.INFO);
+    }
+
+    /** Captures down to {@code level}, e.g. DEBUG for lines that are not shown by default. */
+    public static LogCapture of(Class<?> source, Level level) {
+        return new LogCapture(source.getName(), level);
     }
 
     @Override

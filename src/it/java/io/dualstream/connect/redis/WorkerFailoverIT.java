@@ -1,0 +1,103 @@
+package io.dualstream.connect.redis;
+
+import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.GitHubEvents;
+import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.Subscriber;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Three workers, three tasks: when the worker running a task leaves, its task moves to another worker and
+ * events produced afterwards still become notifications.
+ */
+class WorkerFailoverIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String TOPIC = "failover-events";
+    private static final String CONNECTOR = "failover";
+
+    private RedisFixture redis;
+    private EmbeddedConnectCluster connect;
+
+    @BeforeEach
+    void start() {
+        redis = RedisFixture.start();
+        // Reassign a departed worker's tasks after 1 s instead of the default 5 minutes.
+        connect = ConnectClusters.start("worker-failover", 3, Map.of("scheduled.rebalance.max.delay.ms", "1000"));
+        connect.kafka().createTopic(TOPIC, 6);
+    }
+
+    @AfterEach
+    void stop() {
+        connect.stop();
+        redis.close();
+    }
+
+    /** Polls until all three tasks run, none on the departed worker. */
+    private void awaitTasksMovedOff(String departed) {
+        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
+        List<ConnectorStateInfo.TaskState> tasks = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                tasks = connect.connectorStatus(CONNECTOR).tasks();
+                if (tasks.size() == 3 && tasks.stream().allMatch(t -> t.state().equals("RUNNING") && !t.workerId().equals(departed))) {
+                    return;
+                }
+            } catch (RuntimeException restNotReadyDuringRebalance) {
+                // asked again below
+            }
+            try {
+                Thread.sleep(200); // polling interval
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("tasks did not move off " + departed + ": " + tasks.stream()
+                .map(t -> t.id() + "=" + t.state() + "@" + t.workerId()).toList());
+    }
+
+    @Test
+    void tasksMoveToTheRemainingWorkersAndKeepPublishing() throws Exception {
+        Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, redis);
+        config.put("tasks.max", "3");
+        connect.configureConnector(CONNECTOR, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 3, "not running");
+
+        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+            List<Event> before = GitHubEvents.generate("before", 300, 1);
+            ConnectClusters.produce(connect, TOPIC, before.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+            subscriber.awaitCount(before.size(), TIMEOUT);
+
+            String taskWorker = connect.connectorStatus(CONNECTOR).tasks().get(0).workerId();
+            WorkerHandle leaving = connect.workers().stream().filter(w -> w.url().toString().contains(taskWorker))
+                    .findFirst().orElseThrow(() -> new AssertionError("no worker at " + taskWorker));
+            connect.removeWorker(leaving);
+
+            awaitTasksMovedOff(taskWorker);
+
+            List<Event> after = GitHubEvents.generate("after", 300, 2);
+            ConnectClusters.produce(connect, TOPIC, after.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+            List<Subscriber.Message> received = subscriber.await(list -> list.stream()
+                            .filter(m -> m.payload().contains("\"after-")).map(Subscriber.Message::payload)
+                            .collect(Collectors.toSet()).size() >= after.size(),
+                    TIMEOUT, "every event produced after the worker left");
+            assertEquals(after.stream().map(Event::notification).collect(Collectors.toSet()),
+                    received.stream().map(Subscriber.Message::payload).filter(p -> p.contains("\"after-"))
+                            .collect(Collectors.toSet()));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.dualstream.quickstart;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** The Kafka the quickstart uses: the one the user named, or a single-node KRaft broker in this JVM. */
+public final class QuickstartKafka implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final KafkaClusterTestKit embedded;
+
+    private QuickstartKafka(String bootstrapServers, KafkaClusterTestKit embedded) {
+        this.bootstrapServers = bootstrapServers;
+        this.embedded = embedded;
+    }
+
+    public static QuickstartKafka obtain(String userBootstrapServers) {
+        if (userBootstrapServers != null) {
+            return new QuickstartKafka(userBootstrapServers, null);
+        }
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+                    // One broker: the internal topics cannot have the default three replicas.
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            formatQuietly(cluster);
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new QuickstartKafka(cluster.bootstrapServers(), cluster);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuickstartException("interrupted while starting the embedded Kafka broker", e);
+        } catch (Exception e) {
+            throw new QuickstartException("the embedded Kafka broker did not start: " + e.getMessage()
+                    + " (see the log in the quickstart's work directory)", e);
+        }
+    }
+
+    /** Kafka's storage formatter prints to System.out, which belongs to the live view. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream terminal = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(terminal);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** Creates the topic unless it exists; returns its partition count. */
+    public int ensureTopic(String topic, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                        .all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuickstartException("interrupted while creating topic " + topic, e);
+        } catch (Exception e) {
+            throw new QuickstartException("cannot create topic " + topic + " on Kafka at " + bootstrapServers + ": "
+                    + e.getMessage() + (isEmbedded() ? "" : " (check quickstart.bootstrap.servers)"), e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.dualstream.quickstart;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Redis the quickstart publishes to: the one the user named, else the one answering on localhost:6379,
+ * else a {@code redis-server} started from the PATH on a free port (and stopped again on {@link #close()}).
+ */
+public final class QuickstartRedis implements AutoCloseable {
+
+    static final String INSTALL_HINT = "Install Redis and run the quickstart again "
+            + "(Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis), "
+            + "or point it at a running Redis with -Dquickstart.redis.uri=redis://HOST:PORT";
+
+    private final String host;
+    private final int port;
+    private final String uri;
+    private final String origin;
+    private final Process spawned;
+
+    private QuickstartRedis(String host, int port, String uri, String origin, Process spawned) {
+        this.host = host;
+        this.port = port;
+        this.uri = uri;
+        this.origin = origin;
+        this.spawned = spawned;
+    }
+
+    /** Resolves Redis as described above; {@code probeHost}/{@code probePort} is where a running one is looked for. */
+    public static QuickstartRedis obtain(String userUri, String probeHost, int probePort, Path workDir) {
+        if (userUri != null) {
+            URI parsed = URI.create(userUri);
+            int port = parsed.getPort() == -1 ? 6379 : parsed.getPort();
+            if (!answersPing(parsed.getHost(), port)) {
+                throw new QuickstartException("Redis at " + userUri + " (quickstart.redis.uri) does not answer PING: "
+                        + "start it, or leave quickstart.redis.uri unset to use localhost:6379 or a redis-server "
+                        + "the quickstart starts");
+            }
+            return new QuickstartRedis(parsed.getHost(), port, userUri, "given by quickstart.redis.uri", null);
+        }
+        if (answersPing(probeHost, probePort)) {
+            return new QuickstartRedis(probeHost, probePort, "redis://" + probeHost + ":" + probePort,
+                    "already running", null);
+        }
+        if (!redisServerOnPath()) {
+            throw new QuickstartException("No Redis answers on " + probeHost + ":" + probePort
+                    + " and there is no redis-server on the PATH. " + INSTALL_HINT);
+        }
+        return spawn(workDir.resolve("redis"));
+    }
+
+    private static QuickstartRedis spawn(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            Process process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis-server.log").toFile())
+                    .start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!answersPing("127.0.0.1", port)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new QuickstartException("redis-server did not start on port " + port + "; see "
+                            + dir.resolve("redis-server.log") + ". " + INSTALL_HINT);
+                }
+                Thread.sleep(50); // polling for PING, bounded by the deadline above
+            }
+            return new QuickstartRedis("127.0.0.1", port, "redis://127.0.0.1:" + port,
+                    "started by the quickstart (redis-server pid " + process.pid() + ")", process);
+        } catch (IOException e) {
+            throw new QuickstartException("cannot start redis-server: " + e.getMessage() + ". " + INSTALL_HINT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuickstartException("interrupted while starting redis-server", e);
+        }
+    }
+
+    static boolean answersPing(String host, int port) {
+        try (Jedis jedis = new Jedis(host, port, 1000)) {
+            return "PONG".equals(jedis.ping());
+        } catch (JedisDataException e) {
+            throw new QuickstartException("Redis at " + host + ":" + port + " answered PING with '" + e.getMessage()
+                    + "': pass its credentials with -Dquickstart.redis.uri=redis://USER:PASSWORD@" + host + ":" + port, e);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean redisServerOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "redis-server"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    /** Where this Redis came from, for the live view. */
+    public String origin() {
+        return origin;
+    }
+
+    /** The redis-server the quickstart started, if it started one. */
+    public Process spawned() {
+        return spawned;
+    }
+
+    /** Stops the redis-server the quickstart started; a Redis it found running is left alone. */
+    @Override
+    public void close() {
+        if (spawned == null || !spawned.isAlive()) {
+            return;
+        }
+        spawned.destroy();
+        try {
+            if (!spawned.waitFor(10, TimeUnit.SECONDS)) {
+                spawned.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spawned.destroyForcibly();
+        }
+    }
+}

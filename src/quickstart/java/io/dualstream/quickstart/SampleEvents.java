@@ -1,0 +1,105 @@
+package io.dualstream.quickstart;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.Random;
+
+/**
+ * Realistic GitHub-like events: {@code user}, {@code repo} and {@code org} sources, push, issue, star, fork,
+ * pull_request and release events, each with a full payload of a few hundred bytes.
+ */
+public final class SampleEvents {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TYPES = {"push", "issue", "star", "fork", "pull_request", "release"};
+
+    /** One event: the Kafka key (its source) and the JSON value. */
+    public record Event(String id, String type, String sourceType, String sourceId, String key, String json) {
+    }
+
+    private final Random random;
+    private final String idPrefix;
+    private long sequence;
+
+    public SampleEvents(String idPrefix, long seed) {
+        this.idPrefix = idPrefix;
+        this.random = new Random(seed);
+    }
+
+    public Event next() {
+        String id = idPrefix + "-" + sequence++;
+        String sourceType;
+        String sourceId;
+        String repo = "org" + random.nextInt(5) + "/repo-" + random.nextInt(10);
+        switch (random.nextInt(3)) {
+            case 0 -> {
+                sourceType = "user";
+                sourceId = "user" + random.nextInt(20);
+            }
+            case 1 -> {
+                sourceType = "repo";
+                sourceId = repo;
+            }
+            default -> {
+                sourceType = "org";
+                sourceId = repo.substring(0, repo.indexOf('/'));
+            }
+        }
+        String type = TYPES[random.nextInt(TYPES.length)];
+        ObjectNode event = JSON.createObjectNode();
+        event.put("id", id);
+        event.put("type", type);
+        event.put("source_type", sourceType);
+        event.put("source_id", sourceId);
+        event.put("created_at", Instant.now().toString());
+        ObjectNode actor = event.putObject("actor");
+        int actorId = random.nextInt(1_000_000);
+        actor.put("id", actorId);
+        actor.put("login", "dev" + random.nextInt(500));
+        actor.put("avatar_url", "https://avatars.example.com/u/" + actorId);
+        event.putObject("repo").put("name", repo).put("url", "https://api.example.com/repos/" + repo);
+        payload(type, repo, event.putObject("payload"));
+        event.put("public", true);
+        return new Event(id, type, sourceType, sourceId, sourceType + ":" + sourceId, event.toString());
+    }
+
+    private void payload(String type, String repo, ObjectNode payload) {
+        int number = 1 + random.nextInt(5000);
+        switch (type) {
+            case "push" -> {
+                payload.put("ref", "refs/heads/main");
+                payload.put("size", 1 + random.nextInt(20));
+                payload.put("head", Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+                payload.put("message", "Fix the flaky retry in the exporter (#" + number + ") and tidy up the rest");
+            }
+            case "issue" -> {
+                payload.put("action", random.nextBoolean() ? "opened" : "closed");
+                payload.put("number", number);
+                payload.put("title", "Crash when the config file has a trailing comma");
+                payload.putArray("labels").add("bug").add("good first issue");
+            }
+            case "star" -> {
+                payload.put("action", "started");
+                payload.put("stargazers_count", random.nextInt(100_000));
+            }
+            case "fork" -> {
+                payload.put("forkee", "dev" + random.nextInt(500) + "/" + repo.substring(repo.indexOf('/') + 1));
+                payload.put("forks_count", random.nextInt(10_000));
+            }
+            case "pull_request" -> {
+                payload.put("action", random.nextBoolean() ? "opened" : "merged");
+                payload.put("number", number);
+                payload.put("title", "Stream notifications to the dashboard over SSE");
+                payload.put("additions", random.nextInt(800));
+                payload.put("deletions", random.nextInt(300));
+            }
+            default -> {
+                payload.put("action", "published");
+                payload.put("tag_name", "v1." + random.nextInt(30) + "." + random.nextInt(10));
+                payload.put("prerelease", random.nextInt(10) == 0);
+            }
+        }
+    }
+}
