@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Record to notification (reference lookup, channel rendering, JSON encoding) with the default settings, for
- * each value shape. One thread, like one task. Run with {@code bench/run hotpath}.
+ * each value shape. One thread, like one task. Run with {@code src/bench/run hotpath}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
