@@ -7,6 +7,8 @@ import io.dualstream.connect.redis.mapping.NotificationMapper;
 import io.dualstream.connect.redis.publish.BestEffortPublisher;
 import io.dualstream.connect.redis.publish.NotificationPublisher;
 import io.dualstream.connect.redis.publish.PublisherFactory;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.DeliveryGuarantee;
 import io.dualstream.connect.redis.metrics.TaskMetrics;
@@ -27,6 +29,8 @@ import java.util.function.BiFunction;
 
 /**
  * Maps each record of a {@code put()} batch to a notification, then publishes the batch in one pipeline.
+ * Under best-effort the pipeline's replies are read at the next {@code put()} (Connect calls it after every
+ * poll, even with no records), at each offset flush and at stop, so that Redis works while Connect polls.
  * Redis failures never fail the task: with {@code delivery.guarantee=best-effort} they drop the batch (see
  * {@link BestEffortPublisher}); with {@code at-least-once} they hand the batch back to Connect for redelivery.
  * Bad records are handled by {@link BadRecordHandler}, once, whichever the guarantee.
@@ -80,6 +84,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         guarantee = config.deliveryGuarantee();
         pending = null;
         metrics = TaskMetrics.register(context, props.get("name"));
+        publisher.onPipelineLatency(metrics::pipelineLatency);
         registerTotals();
         log.info("Started Redis Pub/Sub sink task: {}", config.describe());
         if (config.endpoint().tls() && !config.tls().verifyHostname()) {
@@ -202,28 +207,37 @@ public class RedisPubSubSinkTask extends SinkTask {
                 + "this batch in " + backoffMs + " ms");
     }
 
+    /** Record age is taken when the batch is written to Redis (best-effort: before its replies are read). */
     private void recordMetrics(boolean failed) {
-        long latencyNanos = publisher.lastBatchNanos();
-        if (latencyNanos >= 0) {
-            metrics.pipelineLatency(latencyNanos);
-        }
         if (!failed && timestamped > 0) {
             long now = time.milliseconds();
             metrics.recordAge(now - (double) timestampSum / timestamped, now - oldestTimestamp);
         }
     }
 
+    /**
+     * Best-effort: reads the replies of the last batch, so that the counters are current at each offset commit.
+     * Offsets do not wait for Redis under best-effort, so a failure here only counts and logs, as in put().
+     */
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (publisher != null) {
+            publisher.settle();
+        }
+    }
+
     @Override
     public void stop() {
-        if (metrics != null) {
-            metrics.close();
-        }
         if (publisher != null) {
+            // Reads the replies still in flight first, so that the totals below are final.
             publisher.close();
             log.info("Stopped Redis Pub/Sub sink task: {} records received, {} notifications published to {} "
                             + "subscribers, {} dropped while Redis was unavailable, {} malformed and {} tombstones skipped",
                     received, publisher.published(), publisher.subscribersReached(), publisher.dropped(),
                     badRecords.skippedMalformed(), badRecords.skippedNull());
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

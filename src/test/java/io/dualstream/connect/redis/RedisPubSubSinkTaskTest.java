@@ -248,7 +248,13 @@ class RedisPubSubSinkTaskTest {
                 "{\"id\":\"b\",\"type\":\"push\",\"source_id\":\"octocat\"}",
                 "{\"id\":\"c\",\"type\":\"push\",\"source_id\":\"octocat\"}"), payloads(redis.batches.get(0)));
         assertEquals("events:user:octocat", new String(redis.batches.get(0).get(0).channel(), StandardCharsets.UTF_8));
-        assertEquals(4, task.publisher().published());
+        // Best-effort reads a pipeline's replies at the next put(), at each offset flush and at stop.
+        assertEquals(3, task.publisher().published(), "the first batch is counted when the second is put");
+        task.put(List.of());
+        assertEquals(4, task.publisher().published(), "Connect's put() after an empty poll reads the replies");
+        task.put(List.of(record(4, event("e"))));
+        task.flush(Map.of());
+        assertEquals(5, task.publisher().published(), "flush() reads the replies");
         assertEquals("kafka-connect-redis-pubsub:my_connector", redis.clientName, "CLIENT SETNAME allows no spaces");
     }
 

@@ -9,11 +9,13 @@ import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The standalone publisher against real redis-server processes with ACL users. */
@@ -28,7 +30,13 @@ class StandalonePublisherIT {
     }
 
     private static NotificationPublisher publisher(RedisFixture redis, String user, String password) {
+        return publisher(redis, user, password, Map.of());
+    }
+
+    private static NotificationPublisher publisher(RedisFixture redis, String user, String password,
+                                                   Map<String, String> extra) {
         Map<String, String> props = new java.util.HashMap<>(Map.of("redis.uri", redis.uri()));
+        props.putAll(extra);
         if (user != null) {
             props.put("redis.username", user);
         }
@@ -70,6 +78,73 @@ class StandalonePublisherIT {
                 admin.aclSetUser("reader", "+publish");
             }
             assertEquals(0, publisher.publish(BATCH), "published (to no subscriber) once the ACL allows it");
+        }
+    }
+
+    private static List<Notification> numbered(String prefix, int count) {
+        List<Notification> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(new Notification(bytes("events:user:octocat"), bytes("{\"id\":\"" + prefix + i + "\"}")));
+        }
+        return batch;
+    }
+
+    @Test
+    void sendWritesWithoutWaitingAndTheRepliesAreReadLaterInOrder() {
+        try (RedisFixture redis = RedisFixture.start();
+             NotificationPublisher publisher = publisher(redis, null, null, Map.of("redis.pipeline.size", "100"));
+             Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+            NotificationPublisher.Replies first = publisher.send(numbered("a", 250));
+            // The notifications reach Redis before anyone reads a reply: the last chunk was flushed.
+            assertEquals(250, subscriber.awaitCount(250, Duration.ofSeconds(10)).size());
+            assertThrows(IllegalStateException.class, () -> publisher.send(BATCH),
+                    "nothing may be written while replies are outstanding: they would be read by the wrong batch");
+            assertEquals(250, first.await(), "one subscriber, 250 notifications");
+            assertThrows(IllegalStateException.class, first::await, "replies are read once");
+
+            NotificationPublisher.Replies second = publisher.send(numbered("b", 3));
+            assertEquals(3, second.await());
+            List<Subscriber.Message> received = subscriber.awaitCount(253, Duration.ofSeconds(10));
+            for (int i = 0; i < 250; i++) {
+                assertEquals("{\"id\":\"a" + i + "\"}", received.get(i).payload());
+            }
+            assertEquals("{\"id\":\"b2\"}", received.get(252).payload());
+        }
+    }
+
+    @Test
+    void awaitingTheRepliesOfAFrozenRedisFailsWithinTheTimeoutAndTheNextSendReconnects() {
+        try (RedisFixture redis = RedisFixture.start();
+             NotificationPublisher publisher = publisher(redis, null, null, Map.of("redis.timeout.ms", "500"))) {
+            publisher.send(BATCH).await(); // connected
+            redis.freeze();
+            NotificationPublisher.Replies frozen;
+            try {
+                frozen = publisher.send(BATCH);
+                PublishException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                        () -> assertThrows(PublishException.class, frozen::await));
+                assertEquals(0, e.published());
+            } finally {
+                redis.resume();
+            }
+            assertEquals(0, publisher.send(BATCH).await(), "a new connection after the broken one");
+        }
+    }
+
+    @Test
+    void closingWithRepliesOutstandingClosesTheConnection() throws InterruptedException {
+        try (RedisFixture redis = RedisFixture.start(); Jedis admin = redis.client()) {
+            // (the test's own connection is one of the clients)
+            long before = admin.clientList().lines().count();
+            NotificationPublisher publisher = publisher(redis, null, null);
+            publisher.send(BATCH);
+            assertEquals(before + 1, admin.clientList().lines().count());
+            publisher.close();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (admin.clientList().lines().count() > before && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50); // polling interval
+            }
+            assertEquals(before, admin.clientList().lines().count(), "no connection left behind");
         }
     }
 }

@@ -8,12 +8,20 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Makes Redis best-effort: a failure is logged and counted and never reaches the task. After a failure the
  * next attempts wait with a bounded exponential backoff, and notifications meanwhile are dropped (Kafka keeps
  * the events; offsets keep advancing). The next attempt after the backoff is a real batch, so publishing
  * resumes by itself once Redis answers.
+ *
+ * <p>{@link #publish(List)} does not wait for Redis's replies: it writes the batch and returns, so that Connect
+ * polls and converts the next batch while Redis works. The replies are read by {@link #settle()}, which the
+ * next {@code publish} calls first, and the task calls on each offset flush and at stop. The counters
+ * (published, subscribers reached, dropped, failures) and {@link #available()} therefore lag by at most one
+ * batch, and a failure that only the replies reveal is seen one batch later; the next batch is then dropped
+ * as during any backoff.
  *
  * <p>For {@code delivery.guarantee=at-least-once} the task uses {@link #attempt(List)} instead: nothing is dropped,
  * the caller learns how long to back off and hands the batch back to Connect for redelivery.
@@ -37,7 +45,11 @@ public final class BestEffortPublisher implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong subscribersReached = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
-    private long lastBatchNanos = -1;
+    private LongConsumer pipelineNanos = nanos -> { };
+    /** The replies of the last batch written by {@link #publish(List)}, not read yet; touched only by the task thread. */
+    private NotificationPublisher.Replies inFlight;
+    private int inFlightSize;
+    private long inFlightWriteNanos;
 
     // Outage state; touched only by the task thread.
     private volatile boolean available = true;
@@ -59,9 +71,17 @@ public final class BestEffortPublisher implements AutoCloseable {
         this.summaryIntervalMs = summaryIntervalMs;
     }
 
-    /** Publishes the batch, or drops it while Redis is backing off. Never throws for Redis failures. */
+    /** Receives how long each batch's pipeline took (see {@link #settle()}), in nanoseconds. */
+    public void onPipelineLatency(LongConsumer listener) {
+        this.pipelineNanos = listener;
+    }
+
+    /**
+     * Reads the replies of the previous batch, then writes this one without waiting for its replies, or drops it
+     * while Redis is backing off. Never throws for Redis failures.
+     */
     public void publish(List<Notification> batch) {
-        lastBatchNanos = -1;
+        settle();
         if (batch.isEmpty()) {
             return;
         }
@@ -72,9 +92,39 @@ public final class BestEffortPublisher implements AutoCloseable {
             return;
         }
         redeliver = false;
-        Attempt attempt = send(batch);
-        if (attempt.retryInMs() > 0) {
+        long start = System.nanoTime();
+        try {
+            inFlight = redis.send(batch);
+            inFlightSize = batch.size();
+            inFlightWriteNanos = System.nanoTime() - start;
+        } catch (RuntimeException e) {
+            Attempt attempt = failedAttempt(e);
+            pipelineNanos.accept(System.nanoTime() - start);
             drop(batch.size() - attempt.published());
+        }
+    }
+
+    /**
+     * Reads the replies of the batch {@link #publish(List)} left in flight, if any, and counts them, waiting at
+     * most the client's socket timeout. Its pipeline latency is the time spent writing it plus the time spent
+     * waiting here for its replies (not the time in between, when the task was doing other work).
+     */
+    public void settle() {
+        if (inFlight == null) {
+            return;
+        }
+        NotificationPublisher.Replies replies = inFlight;
+        inFlight = null;
+        long start = System.nanoTime();
+        Attempt attempt;
+        try {
+            attempt = succeeded(inFlightSize, replies.await());
+        } catch (RuntimeException e) {
+            attempt = failedAttempt(e);
+        }
+        pipelineNanos.accept(inFlightWriteNanos + System.nanoTime() - start);
+        if (!attempt.complete()) {
+            drop(inFlightSize - attempt.published());
         }
     }
 
@@ -90,8 +140,8 @@ public final class BestEffortPublisher implements AutoCloseable {
      * fails, the notifications after {@link Attempt#published()} must be sent again after {@link Attempt#retryInMs()}.
      */
     public Attempt attempt(List<Notification> batch) {
+        settle();
         redeliver = true;
-        lastBatchNanos = -1;
         if (batch.isEmpty()) {
             return new Attempt(0, 0);
         }
@@ -104,25 +154,35 @@ public final class BestEffortPublisher implements AutoCloseable {
         return attempt;
     }
 
+    /** Publishes and waits for the replies. */
     private Attempt send(List<Notification> batch) {
         long start = System.nanoTime();
         try {
-            subscribersReached.addAndGet(redis.publish(batch));
-            published.addAndGet(batch.size());
-            if (!available) {
-                recovered(time.milliseconds());
-            }
-            return new Attempt(batch.size(), 0);
-        } catch (PublishException e) {
-            published.addAndGet(e.published());
-            subscribersReached.addAndGet(e.subscribersReached());
-            return new Attempt(e.published(), failed(time.milliseconds(), e.getCause() != null ? e.getCause() : e));
+            return succeeded(batch.size(), redis.publish(batch));
         } catch (RuntimeException e) {
-            // Whatever the client threw, it is a Redis failure, never the task's.
-            return new Attempt(0, failed(time.milliseconds(), e));
+            return failedAttempt(e);
         } finally {
-            lastBatchNanos = System.nanoTime() - start;
+            pipelineNanos.accept(System.nanoTime() - start);
         }
+    }
+
+    private Attempt succeeded(int size, long reached) {
+        subscribersReached.addAndGet(reached);
+        published.addAndGet(size);
+        if (!available) {
+            recovered(time.milliseconds());
+        }
+        return new Attempt(size, 0);
+    }
+
+    private Attempt failedAttempt(RuntimeException e) {
+        if (e instanceof PublishException partly) {
+            published.addAndGet(partly.published());
+            subscribersReached.addAndGet(partly.subscribersReached());
+            return new Attempt(partly.published(), failed(time.milliseconds(), e.getCause() != null ? e.getCause() : e));
+        }
+        // Whatever the client threw, it is a Redis failure, never the task's.
+        return new Attempt(0, failed(time.milliseconds(), e));
     }
 
     /** Counts and logs a failure; returns how long to wait before the next attempt. */
@@ -206,11 +266,6 @@ public final class BestEffortPublisher implements AutoCloseable {
         return retried.get();
     }
 
-    /** How long the last attempt to publish a batch took, in nanoseconds (pipeline latency); -1 when it was dropped unsent. */
-    public long lastBatchNanos() {
-        return lastBatchNanos;
-    }
-
     /** Failed attempts to reach Redis. */
     public long failures() {
         return failures.get();
@@ -221,8 +276,13 @@ public final class BestEffortPublisher implements AutoCloseable {
         return subscribersReached.get();
     }
 
+    /** Reads the replies still in flight (so that the counters are final), then closes the connection. */
     @Override
     public void close() {
-        redis.close();
+        try {
+            settle();
+        } finally {
+            redis.close();
+        }
     }
 }

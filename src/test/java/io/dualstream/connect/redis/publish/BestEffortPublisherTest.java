@@ -114,11 +114,68 @@ class BestEffortPublisherTest {
         List<Notification> batch = batch(5);
         publisher.publish(batch);
         assertEquals(List.of(batch), redis.calls);
-        assertTrue(publisher.available());
-        assertCounters(5, 0, 0, 7);
-
+        // The replies are counted when they are read: at the next publish, or settle().
+        assertCounters(0, 0, 0, 0);
         publisher.publish(batch(2));
+        assertCounters(5, 0, 0, 7);
+        publisher.settle();
+        assertTrue(publisher.available());
         assertCounters(7, 0, 0, 14);
+    }
+
+    @Test
+    void settleReadsTheRepliesOnceAndReportsThePipelineLatency() {
+        List<Long> latencies = new ArrayList<>();
+        publisher.onPipelineLatency(latencies::add);
+        redis.succeed(2);
+        publisher.publish(batch(3));
+        assertTrue(latencies.isEmpty(), "latency is known once the replies are read");
+        publisher.settle();
+        publisher.settle();
+        assertCounters(3, 0, 0, 2);
+        assertEquals(1, latencies.size());
+        assertTrue(latencies.get(0) >= 0);
+    }
+
+    @Test
+    void aFailureSeenInTheRepliesDropsTheUnconfirmedRestAndStartsTheBackoff() {
+        redis.succeed(1);
+        List<RuntimeException> replyFailures = new ArrayList<>();
+        replyFailures.add(redisDown(2));
+        NotificationPublisher failingReplies = new NotificationPublisher() {
+            @Override
+            public long publish(List<Notification> notifications) {
+                return redis.publish(notifications);
+            }
+
+            @Override
+            public Replies send(List<Notification> notifications) {
+                redis.calls.add(List.copyOf(notifications));
+                return () -> {
+                    throw replyFailures.get(0);
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        publisher = new BestEffortPublisher(failingReplies, "localhost:6379", time, BACKOFF_MS, MAX_BACKOFF_MS, 30_000L);
+        publisher.publish(batch(5));
+        assertTrue(publisher.available(), "nothing is known before the replies are read");
+        publisher.publish(batch(4));                     // reads: 2 of 5 confirmed, then the failure; drops the 4
+        assertFalse(publisher.available());
+        assertEquals(1, redis.calls.size(), "the batch after a failure waits for the backoff");
+        assertCounters(2, 3 + 4, 1, 0);
+    }
+
+    @Test
+    void closeReadsTheRepliesInFlightBeforeClosing() {
+        redis.succeed(4);
+        publisher.publish(batch(2));
+        publisher.close();
+        assertTrue(redis.closed);
+        assertCounters(2, 0, 0, 4);
     }
 
     @Test
@@ -175,6 +232,7 @@ class BestEffortPublisherTest {
         redis.succeed(9);
         List<Notification> recoveryBatch = batch(4);
         publisher.publish(recoveryBatch);                // published 4, reached 9
+        publisher.settle();
 
         assertEquals(3, redis.calls.size());
         assertSame(recoveryBatch.get(0).channel(), redis.calls.get(2).get(0).channel());
@@ -183,6 +241,7 @@ class BestEffortPublisherTest {
 
         // Available again: the very next batch goes straight to Redis, no waiting.
         publisher.publish(batch(1));
+        publisher.settle();
         assertEquals(4, redis.calls.size());
         assertCounters(2 + 4 + 1, 5 + 3, 1, 3 + 9 + 9);
     }
@@ -236,6 +295,7 @@ class BestEffortPublisherTest {
         time.sleep(MAX_BACKOFF_MS);
         redis.succeed(0);
         publisher.publish(batch(1));
+        publisher.settle();
         assertTrue(publisher.available());
 
         redis.fail(redisDown(0));
@@ -295,6 +355,7 @@ class BestEffortPublisherTest {
         time.sleep(MAX_BACKOFF_MS);
         redis.succeed(1);
         publisher.publish(batch(1));
+        publisher.settle();
         assertTrue(publisher.available());
         assertCounters(1, 8, 2, 1);
     }
