@@ -153,6 +153,49 @@ class RedisPubSubSinkTaskTest {
     }
 
     @Test
+    void atLeastOnceWaitsForTheRepliesInsidePutWhileBestEffortReadsThemBeforeTheNextBatch() {
+        List<String> calls = new ArrayList<>();
+        NotificationPublisher redis = new NotificationPublisher() {
+            @Override
+            public long publish(List<Notification> notifications) {
+                calls.add("publish " + notifications.size());
+                return notifications.size();
+            }
+
+            @Override
+            public Replies send(List<Notification> notifications) {
+                calls.add("send " + notifications.size());
+                return () -> {
+                    calls.add("await");
+                    return notifications.size();
+                };
+            }
+
+            @Override
+            public void close() {
+                calls.add("close");
+            }
+        };
+        RedisPubSubSinkTask atLeastOnce = start(new Context(false), Map.of("delivery.guarantee", "at-least-once"), redis);
+        atLeastOnce.put(List.of(record(0, event("a"))));
+        assertEquals(List.of("publish 1"), calls);
+        assertEquals(1, atLeastOnce.publisher().published(), "at-least-once knows before put() returns");
+        atLeastOnce.stop();
+
+        calls.clear();
+        RedisPubSubSinkTask bestEffort = start(new Context(false), Map.of(), redis);
+        bestEffort.put(List.of(record(0, event("a")), record(1, event("b"))));
+        assertEquals(List.of("send 2"), calls);
+        assertEquals(0, bestEffort.publisher().published(), "counted when the replies are read");
+        bestEffort.put(List.of(record(2, event("c"))));
+        assertEquals(List.of("send 2", "await", "send 1"), calls, "the replies are read before the next batch is written");
+        assertEquals(2, bestEffort.publisher().published());
+        bestEffort.stop();
+        assertEquals(List.of("send 2", "await", "send 1", "await", "close"), calls, "stop() reads what is in flight, then closes");
+        assertEquals(3, bestEffort.publisher().published());
+    }
+
+    @Test
     void atLeastOnceHandsARefusedBatchBackToConnectAndResendsOnlyWhatRedisDidNotTake() {
         Context context = new Context(true);
         FailingPublisher flaky = new FailingPublisher(2, 1);
