@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis;
 
-import io.dualstream.connect.redis.publish.BestEffortPublisher;
+import io.dualstream.connect.redis.publish.BackoffPublisher;
 import io.dualstream.connect.redis.security.RedisAccessCheck;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
@@ -215,7 +215,7 @@ class SecurityIT {
         Map<String, String> props = config(tlsPort);
         props.put("redis.password", WRONG_PASSWORD);
         RedisPubSubSinkTask task = new RedisPubSubSinkTask();
-        try (LogCapture log = LogCapture.of(BestEffortPublisher.class)) {
+        try (LogCapture log = LogCapture.of(BackoffPublisher.class)) {
             task.start(props);
             task.put(List.of(new SinkRecord("events", 0, null, null, null,
                     Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));

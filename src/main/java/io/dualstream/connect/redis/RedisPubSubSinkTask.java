@@ -4,7 +4,7 @@ import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.MalformedRecordException;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
-import io.dualstream.connect.redis.publish.BestEffortPublisher;
+import io.dualstream.connect.redis.publish.BackoffPublisher;
 import io.dualstream.connect.redis.publish.NotificationPublisher;
 import io.dualstream.connect.redis.publish.PublisherFactory;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -32,7 +32,7 @@ import java.util.function.BiFunction;
  * Under best-effort the pipeline's replies are read at the next {@code put()} (Connect calls it after every
  * poll, even with no records), at each offset flush and at stop, so that Redis works while Connect polls.
  * Redis failures never fail the task: with {@code delivery.guarantee=best-effort} they drop the batch (see
- * {@link BestEffortPublisher}); with {@code at-least-once} they hand the batch back to Connect for redelivery.
+ * {@link BackoffPublisher}); with {@code at-least-once} they hand the batch back to Connect for redelivery.
  * Bad records are handled by {@link BadRecordHandler}, once, whichever the guarantee.
  */
 public class RedisPubSubSinkTask extends SinkTask {
@@ -44,7 +44,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private final Time time;
 
     private NotificationMapper mapper;
-    private BestEffortPublisher publisher;
+    private BackoffPublisher publisher;
     private BadRecordHandler badRecords;
     private DeliveryGuarantee guarantee;
     private TaskMetrics metrics;
@@ -78,7 +78,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         mapper = new NotificationMapper(config.channelTemplate(), config.notificationFields(), config.channelMaxBytes());
         badRecords = new BadRecordHandler(config.malformedBehavior(), config.nullValueBehavior(),
                 errantRecordReporter(), time, LOG_INTERVAL_MS);
-        publisher = new BestEffortPublisher(publisherFactory.apply(config, clientName(props.get("name"))),
+        publisher = new BackoffPublisher(publisherFactory.apply(config, clientName(props.get("name"))),
                 config.endpoint().address(), time,
                 config.retryBackoffMs(), config.retryBackoffMaxMs(), LOG_INTERVAL_MS);
         guarantee = config.deliveryGuarantee();
@@ -176,7 +176,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     }
 
     private void publishAtLeastOnce(Collection<SinkRecord> records, List<Notification> notifications) {
-        BestEffortPublisher.Attempt attempt = publisher.attempt(notifications);
+        BackoffPublisher.Attempt attempt = publisher.attempt(notifications);
         recordMetrics(!attempt.complete());
         if (!attempt.complete()) {
             pending = new PendingBatch(records, new ArrayList<>(notifications.subList(attempt.published(),
@@ -189,7 +189,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         timestampSum = pending.timestampSum();
         timestamped = pending.timestamped();
         oldestTimestamp = pending.oldestTimestamp();
-        BestEffortPublisher.Attempt attempt = publisher.attempt(pending.notifications());
+        BackoffPublisher.Attempt attempt = publisher.attempt(pending.notifications());
         recordMetrics(!attempt.complete());
         if (attempt.complete()) {
             pending = null;
@@ -280,7 +280,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         return received;
     }
 
-    BestEffortPublisher publisher() {
+    BackoffPublisher publisher() {
         return publisher;
     }
 

@@ -38,9 +38,9 @@ class OutageLoggingTest {
     void fiveMinutesOfOutageAtTenBatchesASecondLogTwelveLines() {
         MockTime time = new MockTime(0, 0, 0);
         Outage redis = new Outage();
-        BestEffortPublisher publisher = new BestEffortPublisher(redis, "redis:6379", time, 100, 5000, 30_000);
+        BackoffPublisher publisher = new BackoffPublisher(redis, "redis:6379", time, 100, 5000, 30_000);
 
-        try (LogCapture log = LogCapture.of(BestEffortPublisher.class)) {
+        try (LogCapture log = LogCapture.of(BackoffPublisher.class)) {
             for (int i = 0; i < 3000; i++) { // 5 minutes of put() calls, 100 ms apart
                 publisher.publish(BATCH);
                 time.sleep(100);

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Makes Redis best-effort: a failure is logged and counted and never reaches the task. After a failure the
- * next attempts wait with a bounded exponential backoff, and notifications meanwhile are dropped (Kafka keeps
- * the events; offsets keep advancing). The next attempt after the backoff is a real batch, so publishing
- * resumes by itself once Redis answers.
+ * Keeps Redis failures away from the task, for both delivery guarantees: a failure is logged and counted, and
+ * the next attempts wait with a bounded exponential backoff. With {@link #publish(List)} (best-effort),
+ * notifications meanwhile are dropped (Kafka keeps the events; offsets keep advancing). The next attempt after the
+ * backoff is a real batch, so publishing resumes by itself once Redis answers.
  *
  * <p>{@link #publish(List)} does not wait for Redis's replies: it writes the batch and returns, so that Connect
  * polls and converts the next batch while Redis works. The replies are read by {@link #settle()}, which the
@@ -29,9 +29,9 @@ import java.util.function.LongConsumer;
  * <p>Logging stays short during an outage: the first failure with its cause, then at most one summary line
  * per {@code summaryIntervalMs}, then one line on recovery.
  */
-public final class BestEffortPublisher implements AutoCloseable {
+public final class BackoffPublisher implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(BestEffortPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(BackoffPublisher.class);
     private static final double BACKOFF_JITTER = 0.2;
 
     private final NotificationPublisher redis;
@@ -62,7 +62,7 @@ public final class BestEffortPublisher implements AutoCloseable {
     private long lastSummaryMs;
     private String lastError;
 
-    public BestEffortPublisher(NotificationPublisher redis, String target, Time time, long backoffMs,
+    public BackoffPublisher(NotificationPublisher redis, String target, Time time, long backoffMs,
                                long maxBackoffMs, long summaryIntervalMs) {
         this.redis = redis;
         this.target = target;

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** {@link BestEffortPublisher} with a scripted {@link NotificationPublisher} and a {@link MockTime} clock. */
-class BestEffortPublisherTest {
+/** {@link BackoffPublisher} with a scripted {@link NotificationPublisher} and a {@link MockTime} clock. */
+class BackoffPublisherTest {
 
     private static final long BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 1000;
@@ -59,13 +59,13 @@ class BestEffortPublisherTest {
 
     private MockTime time;
     private ScriptedPublisher redis;
-    private BestEffortPublisher publisher;
+    private BackoffPublisher publisher;
 
     @BeforeEach
     void setUp() {
         time = new MockTime(0, 1_000_000L, 0L);
         redis = new ScriptedPublisher();
-        publisher = new BestEffortPublisher(redis, "localhost:6379", time, BACKOFF_MS, MAX_BACKOFF_MS, 30_000L);
+        publisher = new BackoffPublisher(redis, "localhost:6379", time, BACKOFF_MS, MAX_BACKOFF_MS, 30_000L);
     }
 
     private static List<Notification> batch(int size) {
@@ -160,7 +160,7 @@ class BestEffortPublisherTest {
             public void close() {
             }
         };
-        publisher = new BestEffortPublisher(failingReplies, "localhost:6379", time, BACKOFF_MS, MAX_BACKOFF_MS, 30_000L);
+        publisher = new BackoffPublisher(failingReplies, "localhost:6379", time, BACKOFF_MS, MAX_BACKOFF_MS, 30_000L);
         publisher.publish(batch(5));
         assertTrue(publisher.available(), "nothing is known before the replies are read");
         publisher.publish(batch(4));                     // reads: 2 of 5 confirmed, then the failure; drops the 4
