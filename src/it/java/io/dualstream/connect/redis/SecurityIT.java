@@ -77,7 +77,7 @@ class SecurityIT {
         mutualTlsRedis.close();
     }
 
-    /** A valid TLS configuration for the ACL user 'sink', trusting the test CA given as PEM. */
+    /** A valid TLS configuration for the ACL user 'sink', trusting the test CA given as PEM, with no type set. */
     private static Map<String, String> config(int port) {
         Map<String, String> props = new HashMap<>();
         props.put("name", "secure");
@@ -88,7 +88,6 @@ class SecurityIT {
         props.put("redis.password", PASSWORD);
         props.put("redis.timeout.ms", "3000");
         props.put("redis.ssl.truststore.location", certs.caCertificate().toString());
-        props.put("redis.ssl.truststore.type", "PEM");
         return props;
     }
 
@@ -199,6 +198,31 @@ class SecurityIT {
         withCertificate.put("redis.ssl.keystore.location", clientKeystore.toString());
         withCertificate.put("redis.ssl.keystore.password", TestCertificates.TRUSTSTORE_PASSWORD);
         assertEquals(Map.of(), errors(withCertificate));
+    }
+
+    @Test
+    void mutualTlsTakesTheKeyAndCertificateFromOnePemFilePlainOrEncrypted() {
+        Map<String, String> plain = config(mtlsPort);
+        plain.put("redis.ssl.keystore.location", certs.clientPem("pem-client", null).toString());
+        plain.put("redis.ssl.keystore.type", "PEM");
+        assertEquals(Map.of(), errors(plain));
+
+        Map<String, String> encrypted = config(mtlsPort);
+        encrypted.put("redis.ssl.keystore.location", certs.clientPem("pem-client", PASSWORD).toString());
+        encrypted.put("redis.ssl.keystore.type", "PEM");
+        encrypted.put("redis.ssl.keystore.password", PASSWORD);
+        assertEquals(Map.of(), errors(encrypted));
+
+        RedisPubSubSinkTask task = new RedisPubSubSinkTask();
+        try (Subscriber subscriber = Subscriber.psubscribe(mutualTlsRedis, "events:*")) {
+            task.start(encrypted);
+            task.put(List.of(new SinkRecord("events", 0, null, null, null,
+                    Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));
+            assertEquals("events:repo:acme/app", subscriber.awaitCount(1, Duration.ofSeconds(10)).get(0).channel());
+        } finally {
+            task.stop();
+        }
+        assertEquals(1, task.publisher().published());
     }
 
     @Test

@@ -82,6 +82,7 @@ class TlsPublisherIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the server is a resource only so that it runs while the publisher tries it
     void refusesACertificateIssuedForAnotherHost() throws IOException {
         int tlsPort = RedisProcess.freePort();
         try (RedisFixture redis = tlsRedis(certs.serverCertificate("other", "DNS:other.example"), tlsPort);

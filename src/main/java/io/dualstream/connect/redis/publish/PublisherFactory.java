@@ -5,7 +5,6 @@ import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import io.dualstream.connect.redis.config.TlsSettings;
 import io.dualstream.connect.redis.security.TlsContexts;
 
 /** Builds the publisher that fits the configured Redis deployment. */
@@ -37,10 +36,7 @@ public final class PublisherFactory {
         if (endpoint.tls()) {
             // The chain is always checked against the configured (or the JVM's) trust store; the host name unless
             // redis.ssl.verify.hostname=false.
-            TlsSettings tls = config.tls();
-            clientConfig.ssl(true)
-                    .sslSocketFactory(TlsContexts.sslContext(tls).getSocketFactory())
-                    .sslParameters(TlsContexts.sslParameters(tls));
+            clientConfig.sslOptions(TlsContexts.sslOptions(config.tls()));
         }
         return clientConfig.build();
     }
