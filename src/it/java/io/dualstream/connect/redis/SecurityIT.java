@@ -54,21 +54,15 @@ class SecurityIT {
         Path[] server = certs.serverCertificate("redis", "IP:127.0.0.1");
         clientKeystore = certs.clientKeystore("sink-client");
         tlsPort = RedisProcess.freePort();
-        redis = tlsRedis(server, tlsPort, "no");
+        redis = certs.tlsRedis(server, tlsPort, false);
         mtlsPort = RedisProcess.freePort();
-        mutualTlsRedis = tlsRedis(server, mtlsPort, "yes");
+        mutualTlsRedis = certs.tlsRedis(server, mtlsPort, true);
         for (RedisFixture r : List.of(redis, mutualTlsRedis)) {
             try (var admin = r.client()) {
                 admin.aclSetUser("sink", "on", ">" + PASSWORD, "+@connection", "+ping", "+publish", "+multi", "+discard", "&*");
                 admin.aclSetUser("reader", "on", ">" + PASSWORD, "+@connection", "+ping", "+subscribe", "+multi", "+discard", "&*");
             }
         }
-    }
-
-    private static RedisFixture tlsRedis(Path[] certificate, int port, String authClients) {
-        return RedisFixture.start("--tls-port", Integer.toString(port), "--tls-cert-file", certificate[0].toString(),
-                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", certs.caCertificate().toString(),
-                "--tls-auth-clients", authClients);
     }
 
     @AfterAll
@@ -104,10 +98,14 @@ class SecurityIT {
     @Test
     void aCorrectTlsAndAclSetupValidatesAndPublishes() {
         assertEquals(Map.of(), errors(config(tlsPort)));
+        assertPublishesOneRecord(config(tlsPort), redis);
+    }
 
+    /** A task started with {@code props} publishes one record, which a subscriber on {@code server} receives. */
+    private static void assertPublishesOneRecord(Map<String, String> props, RedisFixture server) {
         RedisPubSubSinkTask task = new RedisPubSubSinkTask();
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
-            task.start(config(tlsPort));
+        try (Subscriber subscriber = Subscriber.psubscribe(server, "events:*")) {
+            task.start(props);
             task.put(List.of(new SinkRecord("events", 0, null, null, null,
                     Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));
             assertEquals("events:repo:acme/app", subscriber.awaitCount(1, Duration.ofSeconds(10)).get(0).channel());
@@ -213,16 +211,7 @@ class SecurityIT {
         encrypted.put("redis.ssl.keystore.password", PASSWORD);
         assertEquals(Map.of(), errors(encrypted));
 
-        RedisPubSubSinkTask task = new RedisPubSubSinkTask();
-        try (Subscriber subscriber = Subscriber.psubscribe(mutualTlsRedis, "events:*")) {
-            task.start(encrypted);
-            task.put(List.of(new SinkRecord("events", 0, null, null, null,
-                    Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));
-            assertEquals("events:repo:acme/app", subscriber.awaitCount(1, Duration.ofSeconds(10)).get(0).channel());
-        } finally {
-            task.stop();
-        }
-        assertEquals(1, task.publisher().published());
+        assertPublishesOneRecord(encrypted, mutualTlsRedis);
     }
 
     @Test

@@ -79,6 +79,17 @@ public final class TestCertificates {
         return dir.resolve(output);
     }
 
+    /**
+     * A redis-server with a TLS port besides its plain one (for the test's own clients), presenting
+     * {@code certificate} (from {@link #serverCertificate}) and, when {@code clientsMustAuthenticate}, requiring a
+     * client certificate signed by this CA.
+     */
+    public RedisFixture tlsRedis(Path[] certificate, int tlsPort, boolean clientsMustAuthenticate) {
+        return RedisFixture.start("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate[0].toString(),
+                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", caCertificate().toString(),
+                "--tls-auth-clients", clientsMustAuthenticate ? "yes" : "no");
+    }
+
     public Path caCertificate() {
         return dir.resolve("ca.crt");
     }

@@ -72,6 +72,11 @@ final class PemFile {
         return certificates;
     }
 
+    /** Whether the file holds an ENCRYPTED PRIVATE KEY block, which needs a password. */
+    boolean hasEncryptedKey() {
+        return blocks.stream().anyMatch(b -> b.label().equals("ENCRYPTED PRIVATE KEY"));
+    }
+
     /**
      * The one PKCS#8 private key, decrypted with {@code password} when it is an ENCRYPTED PRIVATE KEY.
      *
@@ -91,9 +96,6 @@ final class PemFile {
             case "PRIVATE KEY":
                 return decode(new PKCS8EncodedKeySpec(key.der()));
             case "ENCRYPTED PRIVATE KEY":
-                if (password == null) {
-                    throw new IllegalArgumentException("holds an encrypted private key but no password is set");
-                }
                 return decode(decrypt(key.der(), password));
             default:
                 // "RSA PRIVATE KEY", "EC PRIVATE KEY": the older openssl formats, which the JDK does not read.

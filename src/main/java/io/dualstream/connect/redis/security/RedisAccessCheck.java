@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -42,14 +44,28 @@ public final class RedisAccessCheck {
 
     private static final Logger log = LoggerFactory.getLogger(RedisAccessCheck.class);
 
+    /** Opens the one connection the check talks over; unit tests pass one that never dials. */
+    @FunctionalInterface
+    public interface Dialer {
+        Connection open(HostAndPort address, JedisClientConfig clientConfig);
+    }
+
+    /** The real network. Jedis connects lazily: on the first command. */
+    public static final Dialer NETWORK = Connection::new;
+
     private RedisAccessCheck() {
     }
 
     /** Errors by setting; empty when Redis accepted everything or could not be reached. */
     public static Map<String, String> check(RedisPubSubSinkConfig config) {
+        return check(config, NETWORK);
+    }
+
+    /** {@link #check(RedisPubSubSinkConfig)} over the connection {@code dialer} opens. */
+    public static Map<String, String> check(RedisPubSubSinkConfig config, Dialer dialer) {
         Map<String, String> errors = new LinkedHashMap<>();
         String address = config.endpoint().address();
-        try (Connection connection = new Connection(PublisherFactory.address(config),
+        try (Connection connection = dialer.open(PublisherFactory.address(config),
                 PublisherFactory.clientConfig(config, "kafka-connect-redis-pubsub:validate"))) {
             // Jedis connects lazily; the first command also authenticates.
             connection.executeCommand(new CommandArguments(Command.PING));

@@ -105,8 +105,7 @@ public final class TlsContexts {
         byte[] content = read(file, SSL_TRUSTSTORE_LOCATION_CONFIG);
         Format format = format(file, content, tls.truststoreType(), SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_TYPE_CONFIG);
         if (format != Format.PEM) {
-            load(file, content, format, tls.truststorePassword(), SSL_TRUSTSTORE_LOCATION_CONFIG);
-            return new Store(content, format.name(), tls.truststorePassword());
+            return storeFile(file, content, format, tls.truststorePassword(), SSL_TRUSTSTORE_LOCATION_CONFIG);
         }
         try {
             List<Certificate> certificates = PemFile.parse(content).certificates();
@@ -130,18 +129,25 @@ public final class TlsContexts {
         byte[] content = read(file, SSL_KEYSTORE_LOCATION_CONFIG);
         Format format = format(file, content, tls.keystoreType(), SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_TYPE_CONFIG);
         if (format != Format.PEM) {
-            load(file, content, format, tls.keystorePassword(), SSL_KEYSTORE_LOCATION_CONFIG);
-            return new Store(content, format.name(), tls.keystorePassword());
+            return storeFile(file, content, format, tls.keystorePassword(), SSL_KEYSTORE_LOCATION_CONFIG);
         }
-        PemFile pem = PemFile.parse(content);
+        PemFile pem;
+        try {
+            pem = PemFile.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be read as PEM: " + e.getMessage());
+        }
+        if (pem.hasEncryptedKey() && tls.keystorePassword() == null) {
+            throw new TlsSetupException(SSL_KEYSTORE_PASSWORD_CONFIG, "the private key in " + file
+                    + " is encrypted (ENCRYPTED PRIVATE KEY); set its password here");
+        }
         PrivateKey key;
         List<Certificate> chain;
         try {
             key = pem.privateKey(tls.keystorePassword());
             chain = pem.certificates();
         } catch (IllegalArgumentException e) {
-            throw new TlsSetupException(tls.keystorePassword() == null && e.getMessage().contains("encrypted")
-                    ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG, file + " " + e.getMessage());
+            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " " + e.getMessage());
         } catch (GeneralSecurityException e) {
             throw new TlsSetupException(tls.keystorePassword() != null ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG,
                     "the private key in " + file + " cannot be read (" + e.getMessage() + "); for an ENCRYPTED PRIVATE "
@@ -184,10 +190,11 @@ public final class TlsContexts {
         return declared;
     }
 
-    private static void load(Path file, byte[] content, Format format, char[] password, String key) {
+    /** A PKCS12 or JKS file, checked by loading it once, for Jedis to load as it is. */
+    private static Store storeFile(Path file, byte[] content, Format format, char[] password, String key) {
         try {
-            KeyStore store = KeyStore.getInstance(format.name());
-            store.load(new ByteArrayInputStream(content), password);
+            KeyStore.getInstance(format.name()).load(new ByteArrayInputStream(content), password);
+            return new Store(content, format.name(), password);
         } catch (IOException | GeneralSecurityException e) {
             // A wrong password shows up here too ("keystore password was incorrect").
             String seen = Format.of(content) == Format.UNKNOWN ? "; it is " + Format.UNKNOWN.description : "";

@@ -115,7 +115,8 @@ class TlsContextsTest {
         TlsSetupException missing = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
                 "redis.ssl.keystore.type", "PEM");
         assertEquals("redis.ssl.keystore.password", missing.key());
-        assertTrue(missing.getMessage().contains("encrypted private key but no password"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("is encrypted (ENCRYPTED PRIVATE KEY); set its password here"),
+                missing.getMessage());
 
         TlsSetupException wrong = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
                 "redis.ssl.keystore.type", "PEM", "redis.ssl.keystore.password", "wrong-Pa55word");
