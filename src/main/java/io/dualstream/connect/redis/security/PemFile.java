@@ -118,6 +118,9 @@ final class PemFile {
         try {
             keyFactory = SecretKeyFactory.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
+            if (parameters == null) {
+                throw e;
+            }
             algorithm = parameters.toString();
             keyFactory = SecretKeyFactory.getInstance(algorithm);
         }

@@ -14,6 +14,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -101,12 +103,43 @@ public final class TlsContexts {
     }
 
     private static Store trustStore(TlsSettings tls) {
-        Path file = tls.truststore();
-        byte[] content = read(file, SSL_TRUSTSTORE_LOCATION_CONFIG);
-        Format format = format(file, content, tls.truststoreType(), SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_TYPE_CONFIG);
-        if (format != Format.PEM) {
-            return storeFile(file, content, format, tls.truststorePassword(), SSL_TRUSTSTORE_LOCATION_CONFIG);
+        return store(tls.truststore(), tls.truststoreType(), tls.truststorePassword(), SSL_TRUSTSTORE_LOCATION_CONFIG,
+                SSL_TRUSTSTORE_TYPE_CONFIG, TlsContexts::pemTrustStore);
+    }
+
+    private static Store keyStore(TlsSettings tls) {
+        return store(tls.keystore(), tls.keystoreType(), tls.keystorePassword(), SSL_KEYSTORE_LOCATION_CONFIG,
+                SSL_KEYSTORE_TYPE_CONFIG, TlsContexts::pemKeyStore);
+    }
+
+    /** How PEM content becomes a store: the file (for messages), its bytes and the configured password. */
+    private interface FromPem {
+        Store convert(Path file, byte[] content, char[] password);
+    }
+
+    /** A PKCS12 or JKS file as it is (checked by loading it once), or PEM content converted. */
+    private static Store store(Path file, String declaredType, char[] password, String locationKey, String typeKey,
+                               FromPem fromPem) {
+        byte[] content = read(file, locationKey);
+        Format format = format(file, content, declaredType, locationKey, typeKey);
+        if (format == Format.PEM) {
+            return fromPem.convert(file, content, password);
         }
+        try {
+            KeyStore.getInstance(format.name()).load(new ByteArrayInputStream(content), password);
+            return new Store(content, format.name(), password);
+        } catch (IOException | GeneralSecurityException e) {
+            // A wrong password shows up here too ("keystore password was incorrect").
+            String seen = Format.of(content) == Format.UNKNOWN ? "; it is " + Format.UNKNOWN.description
+                    : isDerCertificate(content) ? "; it is one certificate in binary (DER) form, convert it to PEM: "
+                    + "openssl x509 -inform der -in " + file.getFileName() + " -out ca.pem" : "";
+            throw new TlsSetupException(locationKey, file + " cannot be loaded as " + format.name() + ": "
+                    + e.getMessage() + seen + "; check the file, its type and its password");
+        }
+    }
+
+    /** CA certificates from PEM; the trust store password does not apply. */
+    private static Store pemTrustStore(Path file, byte[] content, char[] unused) {
         try {
             List<Certificate> certificates = PemFile.parse(content).certificates();
             if (certificates.isEmpty()) {
@@ -124,32 +157,27 @@ public final class TlsContexts {
         }
     }
 
-    private static Store keyStore(TlsSettings tls) {
-        Path file = tls.keystore();
-        byte[] content = read(file, SSL_KEYSTORE_LOCATION_CONFIG);
-        Format format = format(file, content, tls.keystoreType(), SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_TYPE_CONFIG);
-        if (format != Format.PEM) {
-            return storeFile(file, content, format, tls.keystorePassword(), SSL_KEYSTORE_LOCATION_CONFIG);
-        }
+    /** A PKCS#8 private key (decrypted with {@code password} when encrypted) and its certificate chain from PEM. */
+    private static Store pemKeyStore(Path file, byte[] content, char[] password) {
         PemFile pem;
         try {
             pem = PemFile.parse(content);
         } catch (IllegalArgumentException e) {
             throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be read as PEM: " + e.getMessage());
         }
-        if (pem.hasEncryptedKey() && tls.keystorePassword() == null) {
+        if (pem.hasEncryptedKey() && password == null) {
             throw new TlsSetupException(SSL_KEYSTORE_PASSWORD_CONFIG, "the private key in " + file
                     + " is encrypted (ENCRYPTED PRIVATE KEY); set its password here");
         }
         PrivateKey key;
         List<Certificate> chain;
         try {
-            key = pem.privateKey(tls.keystorePassword());
+            key = pem.privateKey(password);
             chain = pem.certificates();
         } catch (IllegalArgumentException e) {
             throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new TlsSetupException(tls.keystorePassword() != null ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG,
+            throw new TlsSetupException(password != null ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG,
                     "the private key in " + file + " cannot be read (" + e.getMessage() + "); for an ENCRYPTED PRIVATE "
                     + "KEY check redis.ssl.keystore.password");
         }
@@ -159,9 +187,9 @@ public final class TlsContexts {
         }
         try {
             KeyStore store = emptyStore();
-            char[] password = memoryPassword();
-            store.setKeyEntry("client", key, password, chain.toArray(Certificate[]::new));
-            return inMemory(store, password);
+            char[] memory = memoryPassword();
+            store.setKeyEntry("client", key, memory, chain.toArray(Certificate[]::new));
+            return inMemory(store, memory);
         } catch (GeneralSecurityException e) {
             throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be used as a client certificate: "
                     + e.getMessage());
@@ -190,16 +218,12 @@ public final class TlsContexts {
         return declared;
     }
 
-    /** A PKCS12 or JKS file, checked by loading it once, for Jedis to load as it is. */
-    private static Store storeFile(Path file, byte[] content, Format format, char[] password, String key) {
+    private static boolean isDerCertificate(byte[] content) {
         try {
-            KeyStore.getInstance(format.name()).load(new ByteArrayInputStream(content), password);
-            return new Store(content, format.name(), password);
-        } catch (IOException | GeneralSecurityException e) {
-            // A wrong password shows up here too ("keystore password was incorrect").
-            String seen = Format.of(content) == Format.UNKNOWN ? "; it is " + Format.UNKNOWN.description : "";
-            throw new TlsSetupException(key, file + " cannot be loaded as " + format.name() + ": " + e.getMessage()
-                    + seen + "; check the file, its type and its password");
+            CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(content));
+            return true;
+        } catch (CertificateException notOne) {
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -253,18 +254,13 @@ class RedisPubSubSinkConnectorValidateTest {
     }
 
     @Test
-    void aPemTruststoreDeclaredAsPkcs12IsReportedOnTheTypeSettingWithTheFix() throws Exception {
-        Path pem = Files.createTempFile("ca", ".pem");
-        try {
-            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-            String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
-                    "redis.ssl.truststore.location", pem.toString(), "redis.ssl.truststore.type", "PKCS12")),
-                    "redis.ssl.truststore.type");
-            assertEquals(pem + " looks like PEM text (-----BEGIN ...----- blocks), not a PKCS12 key store; "
-                    + "set redis.ssl.truststore.type=PEM or leave it unset", message);
-        } finally {
-            Files.delete(pem);
-        }
+    void aPemTruststoreDeclaredAsPkcs12IsReportedOnTheTypeSettingWithTheFix(@TempDir Path dir) throws Exception {
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
+                "redis.ssl.truststore.location", pem.toString(), "redis.ssl.truststore.type", "PKCS12")),
+                "redis.ssl.truststore.type");
+        assertEquals(pem + " looks like PEM text (-----BEGIN ...----- blocks), not a PKCS12 key store; "
+                + "set redis.ssl.truststore.type=PEM or leave it unset", message);
     }
 
     @Test

@@ -96,6 +96,15 @@ class TlsContextsTest {
     }
 
     @Test
+    void aBinaryCertificateGetsTheCommandThatTurnsItIntoPem() {
+        Path der = certs.openssl("ca.der", "x509", "-in", certs.caCertificate().toString(), "-outform", "der",
+                "-out", "ca.der");
+        TlsSetupException e = refused("redis.ssl.truststore.location", der.toString());
+        assertEquals("redis.ssl.truststore.location", e.key());
+        assertTrue(e.getMessage().contains("openssl x509 -inform der -in ca.der -out ca.pem"), e.getMessage());
+    }
+
+    @Test
     void aPemFileWithAKeyAndItsCertificateIsAClientCertificate() throws Exception {
         SslOptions options = sslOptions("redis.ssl.keystore.location", clientPem.toString(),
                 "redis.ssl.keystore.type", "PEM");
