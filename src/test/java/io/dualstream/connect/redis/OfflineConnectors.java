@@ -15,12 +15,12 @@ public final class OfflineConnectors {
     private OfflineConnectors() {
     }
 
-    /** A connector that adds each address its validate() would dial to {@code dialled}. */
+    /** A connector that adds where its validate() would connect (the topology's addresses) to {@code dialled}. */
     public static RedisPubSubSinkConnector recording(List<String> dialled) {
-        return new RedisPubSubSinkConnector((address, clientConfig) -> {
-            dialled.add(address.toString());
+        return new RedisPubSubSinkConnector((topology, clientName) -> {
+            dialled.add(topology.describe());
             throw new JedisConnectionException("not dialled from a unit test",
-                    new ConnectException("unit tests never connect to " + address));
+                    new ConnectException("unit tests never connect to " + topology.describe()));
         });
     }
 }
