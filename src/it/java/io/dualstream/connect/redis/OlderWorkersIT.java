@@ -6,7 +6,7 @@ import io.dualstream.connect.redis.metrics.TaskMetrics;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.PluginZip;
+import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.StockWorker;
@@ -95,7 +95,7 @@ class OlderWorkersIT {
         }
         RESOLVER.shutdown();
         pluginPath = Files.createDirectories(dir.resolve("plugins"));
-        PluginZip.install(pluginPath);
+        PackagedPlugin.install(pluginPath);
         certs = TestCertificates.createCa(Files.createDirectories(dir.resolve("certs")));
         clientPem = certs.clientPem("sink-client", KEY_PASSWORD);
         tlsPort = RedisProcess.freePort();

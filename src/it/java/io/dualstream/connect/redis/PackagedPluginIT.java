@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.PluginZip;
+import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
 import jakarta.ws.rs.core.Response;
@@ -42,7 +42,7 @@ class PackagedPluginIT {
         assertThrows(ClassNotFoundException.class, () -> Class.forName(ConnectClusters.CONNECTOR_CLASS),
                 "the connector must come from plugin.path, not from the test classpath");
         String version = System.getProperty("plugin.version");
-        Path pluginDir = PluginZip.install(pluginPath);
+        Path pluginDir = PackagedPlugin.install(pluginPath);
 
         assertLayout(pluginDir, version);
 

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * Polls a condition until it holds or a deadline passes. A probe that throws (a node still starting, a connection
  * refused during a failover) counts as "not yet"; the last answer or exception goes into the failure message.
  */
-final class Await {
+public final class Await {
 
     private static final long POLL_MILLIS = 100;
 
@@ -15,7 +15,7 @@ final class Await {
     }
 
     /** Polls {@code probe} until it returns a non-null value, and returns that value. */
-    static <T> T until(String what, Duration timeout, Supplier<T> probe) {
+    public static <T> T until(String what, Duration timeout, Supplier<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RuntimeException last = null;
         while (true) {
@@ -37,7 +37,7 @@ final class Await {
     }
 
     /** Polls {@code condition} until it is true. */
-    static void until(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
         until(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
     }
 

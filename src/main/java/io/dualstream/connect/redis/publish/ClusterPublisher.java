@@ -82,6 +82,20 @@ final class ClusterPublisher implements NotificationPublisher {
         this.holdOff = new ExponentialBackoff(settings.retryBackoffMs(), 2, settings.retryBackoffMaxMs(), 0.2);
     }
 
+    /**
+     * Reads the cluster's layout now, at task start, while the seeds are most likely up: once known, the slot map
+     * is refreshed from any known node, so the seeds may later die. A cluster that cannot be reached now is
+     * tried again with the first batch.
+     */
+    void discover() {
+        try {
+            refreshIfDue(time.milliseconds());
+        } catch (JedisException e) {
+            log.info("Cannot read the cluster layout from {} yet ({}); trying again with the first batch", seeds,
+                    e.getMessage());
+        }
+    }
+
     @Override
     public Replies send(List<Notification> batch) {
         if (inFlight != null) {

@@ -19,7 +19,9 @@ public final class ClusterTopology implements RedisTopology {
 
     @Override
     public NotificationPublisher publisher(String clientName) {
-        return new ClusterPublisher(seeds, settings, settings.dataNode(clientName));
+        ClusterPublisher publisher = new ClusterPublisher(seeds, settings, settings.dataNode(clientName));
+        publisher.discover();
+        return publisher;
     }
 
     /** The first seed that answers. */

@@ -151,10 +151,14 @@ public final class RedisHealth {
         return wait;
     }
 
-    /** Some nodes took their share, others did not: counted and logged, with no backoff for the healthy nodes. */
+    /**
+     * Some nodes took their share, others did not: counted and logged, and batches are not held back (the healthy
+     * nodes keep publishing). The wait returned, for a redelivery, grows like a backoff while this goes on.
+     */
     private long partlyFailed(long now, Throwable cause, int lost) {
         failures.incrementAndGet();
         lastError = describe(cause);
+        failedAttempts++;
         if (available) {
             available = false;
             outageStartMs = now;
@@ -170,7 +174,7 @@ public final class RedisHealth {
             }
             logSummaryIfDue(now);
         }
-        return Math.max(1, backoff.backoff(0));
+        return Math.max(1, backoff.backoff(failedAttempts - 1));
     }
 
     private void logSummaryIfDue(long now) {
