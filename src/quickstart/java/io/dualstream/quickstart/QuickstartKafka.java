@@ -97,10 +97,18 @@ public final class QuickstartKafka implements AutoCloseable {
         }
     }
 
+    /** Stops the embedded broker, if this started one; an interrupt is kept on the flag for the caller. */
     @Override
-    public void close() throws Exception {
-        if (embedded != null) {
+    public void close() {
+        if (embedded == null) {
+            return;
+        }
+        try {
             embedded.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new QuickstartException("the embedded Kafka broker did not stop cleanly: " + e.getMessage(), e);
         }
     }
 }
