@@ -58,6 +58,7 @@ try {
   await page.click(`#rows tr[data-id="${id}"]`);
   await page.waitForSelector(`#event[data-id="${id}"]`, { timeout: 5000 });
   results.clickToEventMs = Date.now() - clicked;
+  results.eventFetchMs = Number(/fetched in (\d+) ms/.exec(await page.textContent('#event-meta'))?.[1]);
   const event = JSON.parse(await page.textContent('#event'));
   const notification = JSON.parse(await page.textContent('#notification'));
   check(event.id === id && notification.id === id, `clicked ${id}, shown ${notification.id} and event ${event.id}`);

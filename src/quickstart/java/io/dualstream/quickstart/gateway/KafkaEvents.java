@@ -41,6 +41,12 @@ public final class KafkaEvents implements AutoCloseable {
                 // Reading up to the end returns as soon as the end is reached, not after the default 500 ms.
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
                 new StringDeserializer(), new StringDeserializer());
+        try {
+            partitions(); // connects now, so the first page does not wait for it; a missing topic shows at start
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
     }
 
     public String topic() {
