@@ -13,6 +13,7 @@
   let retryTimer = null;
   let selected = null;
   let total = 0;
+  let connectedAt = 0; // epoch second the current stream opened: the rate counts from then
   let held = null; // while the pointer is on the list, new rows wait here so the one under it stays put
 
   function watchInHash() {
@@ -33,6 +34,7 @@
     perChannel.clear();
     perSecond.clear();
     total = 0;
+    connectedAt = Math.floor(Date.now() / 1000);
     tbody.replaceChildren();
     if (held) held = [];
     $('held').textContent = '';
@@ -179,8 +181,9 @@
     const counts = [];
     for (let s = now - CHART_SECONDS; s < now; s++) counts.push(perSecond.get(s) || 0);
     for (const s of perSecond.keys()) if (s < now - CHART_SECONDS) perSecond.delete(s);
-    const last5 = counts.slice(-5).reduce((a, b) => a + b, 0) / 5;
-    $('rate').textContent = last5.toFixed(1) + '/s';
+    const span = Math.max(1, Math.min(5, now - connectedAt)); // the last 5 whole seconds, or fewer since connecting
+    const rate = counts.slice(-span).reduce((a, b) => a + b, 0) / span;
+    $('rate').textContent = rate.toFixed(1) + '/s';
     $('total').textContent = total.toLocaleString('en') + ' received';
     const canvas = $('rate-chart');
     const ctx = canvas.getContext('2d');
