@@ -4,25 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The channel an event is published on, from the connector's {@code channel.template}
  * ({@code events:{source_type}:{source_id}}): the gateway needs it to tell which events read back from Kafka
- * belong to what a page watches. Placeholders name top-level fields of the event.
+ * belong to what a page watches. It reads templates whose placeholders name top-level fields of the event, as
+ * config/quickstart-sink.json's does; the connector's other references (key, headers, nested fields, record
+ * metadata, doubled braces) are refused at start rather than matching nothing.
  */
 public final class EventChannel {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+    private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Set<String> METADATA = Set.of("key", "topic", "partition", "offset", "timestamp");
 
     private final List<String> literals = new ArrayList<>();
     private final List<String> fields = new ArrayList<>();
 
     public EventChannel(String template) {
+        if (template.contains("{{") || template.contains("}}")) {
+            throw new IllegalArgumentException("channel.template '" + template + "': the gateway does not read "
+                    + "doubled (literal) braces");
+        }
         Matcher matcher = PLACEHOLDER.matcher(template);
         int end = 0;
         while (matcher.find()) {
+            if (!FIELD.matcher(matcher.group(1)).matches() || METADATA.contains(matcher.group(1))) {
+                throw new IllegalArgumentException("channel.template '" + template + "': the gateway reads only "
+                        + "placeholders naming a top-level field of the event, not {" + matcher.group(1) + "}");
+            }
             literals.add(template.substring(end, matcher.start()));
             fields.add(matcher.group(1));
             end = matcher.end();

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventChannelTest {
 
@@ -32,5 +33,15 @@ class EventChannelTest {
     void aTemplateNeedsAFixedPrefixAndAField() {
         assertThrows(IllegalArgumentException.class, () -> new EventChannel("{source_type}:{source_id}"));
         assertThrows(IllegalArgumentException.class, () -> new EventChannel("events:all"));
+    }
+
+    @Test
+    void referencesItCannotResolveAreRefusedNotMatchedToNothing() {
+        for (String template : new String[] {"events:{value.actor.id}", "events:{key}", "events:{topic}:{id}",
+                "events:{header.tenant}", "events:{{{source_type}}}:{source_id}", "events:{}"}) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> new EventChannel(template), template);
+            assertTrue(error.getMessage().startsWith("channel.template '" + template + "'"), error.getMessage());
+        }
     }
 }
