@@ -101,16 +101,19 @@ class GatewayIT {
 
     /** Writes the event to Kafka (the connector has not published it yet). */
     private Sent write(String id, String sourceType, String sourceId) throws Exception {
-        ObjectNode event = JSON.createObjectNode().put("id", id).put("type", "push").put("source_type", sourceType)
-                .put("source_id", sourceId);
-        event.putObject("payload").put("ref", "refs/heads/main").put("size", 3);
         long timestamp = clock.incrementAndGet(); // strictly increasing: "most recent" is well defined
-        RecordMetadata at = producer.send(new ProducerRecord<>(topic, null, timestamp, sourceType + ":" + sourceId,
-                event.toString())).get();
+        RecordMetadata at = producer.send(record(id, sourceType, sourceId, timestamp)).get();
         String notification = JSON.createObjectNode().put("id", id).put("type", "push").put("source_id", sourceId)
                 .put("topic", at.topic()).put("partition", at.partition()).put("offset", at.offset())
                 .put("timestamp", timestamp).toString();
         return new Sent(id, "events:" + sourceType + ":" + sourceId, notification);
+    }
+
+    private ProducerRecord<String, String> record(String id, String sourceType, String sourceId, long timestamp) {
+        ObjectNode event = JSON.createObjectNode().put("id", id).put("type", "push").put("source_type", sourceType)
+                .put("source_id", sourceId);
+        event.putObject("payload").put("ref", "refs/heads/main").put("size", 3);
+        return new ProducerRecord<>(topic, null, timestamp, sourceType + ":" + sourceId, event.toString());
     }
 
     private void publish(Sent sent) {
@@ -243,6 +246,20 @@ class GatewayIT {
         assertEquals(400, badWatch.statusCode());
         assertTrue(badWatch.body().contains("watch must start with events:"), badWatch.body());
         assertEquals(400, get("/stream?watch=" + encode("orders:*")).statusCode(), "nor can a stream watch it");
+    }
+
+    @Test
+    void recentReachesBackForAQuietChannel(TestInfo test) throws Exception {
+        startGateway(test, redis);
+        Sent quiet = writeAndPublish("q-0", "user", "quiet");
+        for (int i = 1; i <= 400; i++) { // Kafka only: /recent reads nothing else
+            producer.send(record("q-" + i, "repo", "busy/repo-" + (i % 7), clock.incrementAndGet()));
+        }
+        producer.flush();
+        JsonNode body = JSON.readTree(get("/recent?limit=5&watch=" + encode("events:user:quiet")).body());
+        assertEquals(ids(List.of(quiet)), ids(body.get("events")), "found 400 records back");
+        JsonNode busy = JSON.readTree(get("/recent?limit=5&watch=" + encode("events:repo:*")).body());
+        assertEquals(List.of("q-396", "q-397", "q-398", "q-399", "q-400"), ids(busy.get("events")));
     }
 
     @Test

@@ -11,10 +11,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Kafka half of the gateway: the most recent events of a watch (for a page that connects mid-stream) and one
@@ -54,38 +58,39 @@ public final class KafkaEvents implements AutoCloseable {
     }
 
     /**
-     * The newest {@code limit} events on the watched channels, oldest first, among the last
-     * {@link #SCAN_PER_PARTITION} records of each partition up to its current end. Called after the live
-     * subscription is confirmed, that end covers everything Redis delivered before it.
+     * The newest {@code limit} events on the watched channels, oldest first. Each partition is read backwards from
+     * its current end in growing steps ({@code limit}, 4 times that, ...) until it has given {@code limit} of them,
+     * or its start or {@link #SCAN_PER_PARTITION} records back is reached: a busy watch costs a few hundred records,
+     * a quiet one more. Called after the live subscription is confirmed, that end covers everything Redis
+     * delivered before it.
      */
     public synchronized List<Notification> recent(Watch watch, int limit) {
         List<TopicPartition> partitions = partitions();
-        consumer.assign(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_TIMEOUT);
         Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, READ_TIMEOUT);
-        List<TopicPartition> unread = new ArrayList<>();
-        for (TopicPartition partition : partitions) {
-            long from = Math.max(starts.get(partition), ends.get(partition) - SCAN_PER_PARTITION);
-            if (from < ends.get(partition)) {
-                consumer.seek(partition, from);
-                unread.add(partition);
-            }
-        }
+        Map<TopicPartition, Long> readFrom = new HashMap<>(ends); // from there to the end has been read
+        Map<TopicPartition, Integer> found = new HashMap<>();
         List<Match> matching = new ArrayList<>();
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-        while (!unread.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading the recent events of " + topic + " took over " + READ_TIMEOUT);
-            }
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                    Match match = match(record, watch);
-                    if (match != null) {
-                        matching.add(match);
-                    }
+        for (long step = limit; ; step *= 4) {
+            Map<TopicPartition, Long> from = new HashMap<>();
+            Map<TopicPartition, Long> until = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                long end = ends.get(partition);
+                long next = Math.max(starts.get(partition), end - Math.min(step, SCAN_PER_PARTITION));
+                if (next < readFrom.get(partition) && found.getOrDefault(partition, 0) < limit) {
+                    from.put(partition, next);
+                    until.put(partition, readFrom.get(partition));
+                    readFrom.put(partition, next);
                 }
             }
-            unread.removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+            if (from.isEmpty()) {
+                break;
+            }
+            for (Match match : read(from, until, watch, deadline)) {
+                matching.add(match);
+                found.merge(new TopicPartition(topic, match.record().partition()), 1, Integer::sum);
+            }
         }
         matching.sort(Comparator.comparingLong((Match m) -> m.record().timestamp())
                 .thenComparingInt(m -> m.record().partition()).thenComparingLong(m -> m.record().offset()));
@@ -94,13 +99,48 @@ public final class KafkaEvents implements AutoCloseable {
                 .map(m -> Notification.fromKafka(m.channel(), m.event(), m.record(), now)).toList();
     }
 
+    /** The records on watched channels in [from, until) of each partition. */
+    private List<Match> read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> until, Watch watch,
+                             long deadline) {
+        assign(from.keySet());
+        from.forEach(consumer::seek);
+        List<Match> matching = new ArrayList<>();
+        Set<TopicPartition> unread = new HashSet<>(from.keySet());
+        while (!unread.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("reading the recent events of " + topic + " took over " + READ_TIMEOUT);
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() < until.get(new TopicPartition(record.topic(), record.partition()))) {
+                    Match match = match(record, watch);
+                    if (match != null) {
+                        matching.add(match);
+                    }
+                }
+            }
+            for (TopicPartition partition : List.copyOf(unread)) {
+                if (consumer.position(partition) >= until.get(partition)) {
+                    consumer.pause(List.of(partition)); // read far enough: fetch no further
+                    unread.remove(partition);
+                }
+            }
+        }
+        return matching;
+    }
+
+    /** Assigns the partitions, none of them paused by an earlier read. */
+    private void assign(Collection<TopicPartition> partitions) {
+        consumer.assign(partitions);
+        consumer.resume(consumer.paused());
+    }
+
     /** The record at these coordinates, or empty when the partition has none there (not yet, or not any more). */
     public synchronized Optional<ConsumerRecord<String, String>> at(int partition, long offset) {
         TopicPartition tp = new TopicPartition(topic, partition);
         if (partition < 0 || partition >= partitions().size()) {
             return Optional.empty();
         }
-        consumer.assign(List.of(tp));
+        assign(List.of(tp));
         long end = consumer.endOffsets(List.of(tp), READ_TIMEOUT).get(tp);
         long start = consumer.beginningOffsets(List.of(tp), READ_TIMEOUT).get(tp);
         if (offset < start || offset >= end) {
