@@ -7,6 +7,7 @@ import io.dualstream.quickstart.gateway.Gateway;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URL;
@@ -219,7 +220,8 @@ public final class Quickstart {
                     connectorConfig.get("channel.template"));
         } catch (IOException | RuntimeException e) {
             throw new QuickstartException("the live page's gateway did not start on 127.0.0.1:" + options.httpPort()
-                    + ": " + e.getMessage() + " (pass another port with -Dquickstart.http.port=PORT)", e);
+                    + ": " + e.getMessage() + (e instanceof BindException ? " (pass another port with "
+                    + "-Dquickstart.http.port=PORT)" : ""), e);
         }
     }
 

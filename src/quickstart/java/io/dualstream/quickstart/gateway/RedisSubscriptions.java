@@ -112,11 +112,6 @@ public final class RedisSubscriptions implements AutoCloseable {
         }
     }
 
-    /** How many distinct watches are subscribed, for tests and the status line. */
-    public int watches() {
-        return active.size();
-    }
-
     private void run() {
         while (!closed) {
             try (Jedis jedis = new Jedis(host, port, 0)) {
