@@ -183,6 +183,30 @@ class ClusterPublisherIT {
     }
 
     @Test
+    void aMasterThatDiesBeforeItWasEverDialledIsFollowedToo() {
+        try (RedisClusterFixture own = RedisClusterFixture.start();
+             NotificationPublisher publisher = publisher(own, "SPUBLISH")) {
+            // The layout is read at start; no connection to any master is opened yet.
+            List<String> channels = channelsOnEveryMaster(own, 2);
+            Node victim = own.masterForChannel(channels.get(0));
+            List<String> victims = channels.stream().filter(c -> own.masterForChannel(c).equals(victim)).toList();
+            own.kill(victim);
+            List<Notification> batch = interleaved(victims, 5, "d");
+            PublishResult during = publisher.send(batch).await();
+            assertEquals(0, during.delivered(), "the dead master's whole share: " + during);
+
+            own.awaitFailover(victim);
+            long deadline = System.currentTimeMillis() + 30_000;
+            PublishResult after;
+            do {
+                after = publisher.send(batch).await();
+            } while (!after.complete() && System.currentTimeMillis() < deadline);
+            assertTrue(after.complete(), "the promoted replica took its slots' notifications: " + after);
+            assertTrue(publisher.topologyRefreshes() > 0, "the slot map was re-read");
+        }
+    }
+
+    @Test
     void resharedSlotsAreFollowedWithinTheBatch() {
         try (RedisClusterFixture own = RedisClusterFixture.start();
              NotificationPublisher publisher = publisher(own, "SPUBLISH")) {

@@ -62,6 +62,8 @@ final class ClusterPublisher implements NotificationPublisher {
     private long nextRefreshMs;
     private long refreshes;
     private long redirects;
+    /** Why the last connection to a node could not be opened. */
+    private JedisException openFailure;
     private final ReplyGuard replies = new ReplyGuard();
 
     /** A node that failed: when to try it again. */
@@ -138,27 +140,72 @@ final class ClusterPublisher implements NotificationPublisher {
             }
             NodePipeline pipeline = pipeline(pipelines, node);
             for (int i = 0; i < batch.size(); i++) {
-                pipeline.add(i);
+                if (pipeline != null) {
+                    pipeline.add(i);
+                } else {
+                    outcome.undelivered(i, openFailure);
+                }
             }
             return pipelines;
         }
+        // One reason per node and batch, not an exception per notification, while a node is held off.
+        Map<HostAndPort, JedisException> heldOff = new HashMap<>();
+        JedisConnectionException unserved = null;
         for (int i = 0; i < batch.size(); i++) {
             HostAndPort node = slots.getNode(JedisClusterCRC16.getSlot(batch.get(i).channel()));
             if (node == null) {
-                outcome.undelivered(i, new JedisConnectionException("no node serves the slot of this channel"));
+                if (unserved == null) {
+                    unserved = new JedisConnectionException("no cluster node serves the slot of this channel");
+                }
+                outcome.undelivered(i, unserved);
             } else if (heldOff(node, now)) {
-                outcome.undelivered(i, new JedisConnectionException("cluster node " + node + " is failing; next attempt in "
-                        + (failing.get(node).retryAtMs - now) + " ms"));
+                outcome.undelivered(i, heldOff.computeIfAbsent(node, n -> new JedisConnectionException("cluster node "
+                        + n + " is failing; next attempt in " + (failing.get(n).retryAtMs - now) + " ms")));
             } else {
-                pipeline(pipelines, node).add(i);
+                NodePipeline pipeline = pipeline(pipelines, node);
+                if (pipeline != null) {
+                    pipeline.add(i);
+                } else {
+                    // The node is held off from now on; the rest of its share fails with the same reason.
+                    heldOff.put(node, openFailure);
+                    outcome.undelivered(i, openFailure);
+                }
             }
         }
         return pipelines;
     }
 
+    /**
+     * The node's pipeline for this batch, or {@code null} when no connection to the node can be opened (Jedis
+     * connects when a connection is created): the node is then failed, so that it is held off and the slot map
+     * re-read, and {@link #openFailure} says why.
+     */
     private NodePipeline pipeline(Map<HostAndPort, NodePipeline> pipelines, HostAndPort node) {
-        return pipelines.computeIfAbsent(node, n -> new NodePipeline(connections.computeIfAbsent(n,
-                address -> new NodeConnection(address, clientConfig))));
+        NodePipeline pipeline = pipelines.get(node);
+        if (pipeline == null) {
+            NodeConnection connection = connection(node);
+            if (connection == null) {
+                return null;
+            }
+            pipeline = new NodePipeline(connection);
+            pipelines.put(node, pipeline);
+        }
+        return pipeline;
+    }
+
+    private NodeConnection connection(HostAndPort node) {
+        NodeConnection connection = connections.get(node);
+        if (connection == null) {
+            try {
+                connection = new NodeConnection(node, clientConfig);
+            } catch (JedisException e) {
+                openFailure = e;
+                nodeFailed(node);
+                return null;
+            }
+            connections.put(node, connection);
+        }
+        return connection;
     }
 
     private void write(Map<HostAndPort, NodePipeline> pipelines, List<Notification> batch, BatchOutcome outcome) {
@@ -199,7 +246,12 @@ final class ClusterPublisher implements NotificationPublisher {
                 if (redirect.reply() instanceof JedisAskDataException) {
                     asking(redirect, batch, outcome);
                 } else {
-                    pipeline(pipelines, redirect.reply().getTargetNode()).add(redirect.index());
+                    NodePipeline pipeline = pipeline(pipelines, redirect.reply().getTargetNode());
+                    if (pipeline != null) {
+                        pipeline.add(redirect.index());
+                    } else {
+                        outcome.undelivered(redirect.index(), openFailure);
+                    }
                 }
             }
             write(pipelines, batch, outcome);
@@ -209,7 +261,11 @@ final class ClusterPublisher implements NotificationPublisher {
 
     private void asking(BatchOutcome.Redirect redirect, List<Notification> batch, BatchOutcome outcome) {
         HostAndPort target = redirect.reply().getTargetNode();
-        NodeConnection connection = connections.computeIfAbsent(target, address -> new NodeConnection(address, clientConfig));
+        NodeConnection connection = connection(target);
+        if (connection == null) {
+            outcome.undelivered(redirect.index(), openFailure);
+            return;
+        }
         NodePipeline pipeline = new NodePipeline(connection);
         pipeline.add(redirect.index());
         try {
@@ -281,8 +337,13 @@ final class ClusterPublisher implements NotificationPublisher {
         }
     }
 
+    /** Re-reads the slot map; a failure (no node answers) leaves the old map, to be re-read again later. */
     private void refresh() {
-        slots.renewSlotCache();
+        try {
+            slots.renewSlotCache();
+        } catch (JedisException e) {
+            log.debug("Cannot re-read the cluster slot map now", e);
+        }
         refreshes++;
         nextRefreshMs = time.milliseconds() + REFRESH_INTERVAL_MS;
         // A node the slot map no longer names as a master has nothing left to retry.
