@@ -143,6 +143,15 @@ class ClusterPublisherIT {
         }
     }
 
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // polling interval
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static long named(RedisClusterFixture cluster, Node node) {
         return cluster.clientList(node).stream()
                 .filter(c -> ("kafka-connect-redis-pubsub:" + CLIENT).equals(c.name()) || CLIENT.equals(c.name()))
@@ -196,11 +205,15 @@ class ClusterPublisherIT {
             assertEquals(0, during.delivered(), "the dead master's whole share: " + during);
 
             own.awaitFailover(victim);
-            long deadline = System.currentTimeMillis() + 30_000;
-            PublishResult after;
-            do {
-                after = publisher.send(batch).await();
-            } while (!after.complete() && System.currentTimeMillis() < deadline);
+            // What ends a best-effort backoff early: asked while backing off, it re-reads the slot map.
+            long changedBy = System.currentTimeMillis() + 10_000;
+            boolean changed = false;
+            while (!changed && System.currentTimeMillis() < changedBy) {
+                changed = publisher.topologyChanged();
+                pause(50);
+            }
+            assertTrue(changed, "the dead master's slots were seen to move");
+            PublishResult after = publisher.send(batch).await();
             assertTrue(after.complete(), "the promoted replica took its slots' notifications: " + after);
             assertTrue(publisher.topologyRefreshes() > 0, "the slot map was re-read");
         }

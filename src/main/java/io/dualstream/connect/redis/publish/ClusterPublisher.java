@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -48,6 +49,7 @@ final class ClusterPublisher implements NotificationPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterPublisher.class);
     static final long REFRESH_INTERVAL_MS = 200;
+    private static final int SLOTS = 16384;
     private static final int MAX_REDIRECT_ROUNDS = 3;
 
     private final List<HostAndPort> seeds;
@@ -289,8 +291,7 @@ final class ClusterPublisher implements NotificationPublisher {
         }
         broadcastNode = null;
         HostAndPort retry = null;
-        for (String key : slots.getPrimaryNodes().keySet()) {
-            HostAndPort master = HostAndPort.from(key);
+        for (HostAndPort master : slotOwners()) {
             if (!failing.containsKey(master)) {
                 broadcastNode = master;
                 return master;
@@ -337,8 +338,13 @@ final class ClusterPublisher implements NotificationPublisher {
         }
     }
 
-    /** Re-reads the slot map; a failure (no node answers) leaves the old map, to be re-read again later. */
-    private void refresh() {
+    /**
+     * Re-reads the slot map; a failure (no node answers) leaves the old map, to be re-read again later.
+     *
+     * @return whether a failing node lost its slots (to a promoted replica, or by resharding): the notifications
+     *         it held up can go out again
+     */
+    private boolean refresh() {
         try {
             slots.renewSlotCache();
         } catch (JedisException e) {
@@ -346,8 +352,30 @@ final class ClusterPublisher implements NotificationPublisher {
         }
         refreshes++;
         nextRefreshMs = time.milliseconds() + REFRESH_INTERVAL_MS;
-        // A node the slot map no longer names as a master has nothing left to retry.
-        failing.keySet().removeIf(node -> !slots.getPrimaryNodes().containsKey(node.toString()));
+        Set<HostAndPort> owners = slotOwners();
+        // A node that serves no slot any more has nothing left to retry.
+        return failing.keySet().removeIf(node -> !owners.contains(node));
+    }
+
+    /** The masters that serve slots now (a dead master may stay in Jedis's node list, never in the slot map). */
+    private Set<HostAndPort> slotOwners() {
+        Set<HostAndPort> owners = new LinkedHashSet<>();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            HostAndPort owner = slots.getNode(slot);
+            if (owner != null) {
+                owners.add(owner);
+            }
+        }
+        return owners;
+    }
+
+    /**
+     * While a node is failing, re-reads the slot map (at most every {@value #REFRESH_INTERVAL_MS} ms) and says
+     * whether its slots have moved: then a backoff in progress may end, as the next batch can go out.
+     */
+    @Override
+    public boolean topologyChanged() {
+        return slots != null && !failing.isEmpty() && time.milliseconds() >= nextRefreshMs && refresh();
     }
 
     @Override

@@ -22,7 +22,11 @@ public interface NotificationPublisher extends AutoCloseable {
      */
     Replies send(List<Notification> notifications);
 
-    /** Whether the node to publish to has changed since the last batch (a failover), so a backoff may end early. */
+    /**
+     * Whether the node to publish to has changed since the last batch (a failover followed), so that a backoff in
+     * progress may end early. Asked only while backing off; a cluster publisher re-reads its slot map here, at
+     * most every 200 ms.
+     */
     default boolean topologyChanged() {
         return false;
     }
