@@ -59,6 +59,67 @@ final class ByteSink extends OutputStream {
         size += length;
     }
 
+    /** Appends {@code length} characters as UTF-8, exactly as {@link #writeUtf8(String)} would the same text. */
+    void writeUtf8(char[] chars, int offset, int length) {
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            char c = chars[offset + i];
+            if (c >= 0x80) {
+                // Rare: let the JDK encode it, as it encodes Strings (an unpaired surrogate becomes '?').
+                byte[] encoded = new String(chars, offset, length).getBytes(StandardCharsets.UTF_8);
+                write(encoded, 0, encoded.length);
+                return;
+            }
+            bytes[size + i] = (byte) c;
+        }
+        size += length;
+    }
+
+    /**
+     * Appends {@code text} as UTF-8 for a parser to read it back unchanged. Returns {@code false}, having appended
+     * part of it, when the text holds an unpaired surrogate, which UTF-8 cannot carry.
+     */
+    boolean writeUtf8Exactly(String text) {
+        int length = text.length();
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                if (size == bytes.length) {
+                    ensure(length - i);
+                }
+                bytes[size++] = (byte) c;
+            } else if (c < 0x800) {
+                ensure(2);
+                bytes[size++] = (byte) (0xC0 | (c >> 6));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                char low = i + 1 < length ? text.charAt(i + 1) : 0;
+                if (!Character.isHighSurrogate(c) || !Character.isLowSurrogate(low)) {
+                    return false;
+                }
+                int code = Character.toCodePoint(c, low);
+                i++;
+                ensure(4);
+                bytes[size++] = (byte) (0xF0 | (code >> 18));
+                bytes[size++] = (byte) (0x80 | ((code >> 12) & 0x3F));
+                bytes[size++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (code & 0x3F));
+            } else {
+                ensure(3);
+                bytes[size++] = (byte) (0xE0 | (c >> 12));
+                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return true;
+    }
+
+    /** The buffer itself (valid up to {@link #size()}), until the next write. */
+    byte[] array() {
+        return bytes;
+    }
+
     private void ensure(int extra) {
         if (size + extra > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + extra));
