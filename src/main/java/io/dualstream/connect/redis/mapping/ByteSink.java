@@ -76,37 +76,36 @@ final class ByteSink extends OutputStream {
     }
 
     /**
-     * Appends {@code text} as UTF-8 for a parser to read it back unchanged. Returns {@code false}, having appended
-     * part of it, when the text holds an unpaired surrogate, which UTF-8 cannot carry.
+     * Appends {@code length} characters as UTF-8 for a parser to read them back unchanged. Returns {@code false},
+     * having appended part of them, when they hold an unpaired surrogate, which UTF-8 cannot carry.
      */
-    boolean writeUtf8Exactly(String text) {
-        int length = text.length();
+    boolean writeUtf8Exactly(char[] chars, int length) {
         ensure(length);
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
+        int i = 0;
+        // ASCII, the usual case, in a loop of its own.
+        while (i < length && chars[i] < 0x80) {
+            bytes[size + i] = (byte) chars[i];
+            i++;
+        }
+        size += i;
+        for (; i < length; i++) {
+            char c = chars[i];
+            ensure(4);
             if (c < 0x80) {
-                if (size == bytes.length) {
-                    ensure(length - i);
-                }
                 bytes[size++] = (byte) c;
             } else if (c < 0x800) {
-                ensure(2);
                 bytes[size++] = (byte) (0xC0 | (c >> 6));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                char low = i + 1 < length ? text.charAt(i + 1) : 0;
-                if (!Character.isHighSurrogate(c) || !Character.isLowSurrogate(low)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(chars[i + 1])) {
                     return false;
                 }
-                int code = Character.toCodePoint(c, low);
-                i++;
-                ensure(4);
+                int code = Character.toCodePoint(c, chars[++i]);
                 bytes[size++] = (byte) (0xF0 | (code >> 18));
                 bytes[size++] = (byte) (0x80 | ((code >> 12) & 0x3F));
                 bytes[size++] = (byte) (0x80 | ((code >> 6) & 0x3F));
                 bytes[size++] = (byte) (0x80 | (code & 0x3F));
             } else {
-                ensure(3);
                 bytes[size++] = (byte) (0xE0 | (c >> 12));
                 bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));

@@ -48,7 +48,8 @@ final class StreamingJsonReader implements JsonTextReader {
     private final ObjectMapper json;
     private final JsonPaths paths;
     private final CapturedJson captured;
-    /** A {@code String} value as UTF-8, for the fed parser. */
+    /** A {@code String} value as characters, then as UTF-8 for the fed parser. */
+    private char[] chars = new char[512];
     private final ByteSink utf8 = new ByteSink(512);
     private WholeRecordParser fed;
     private int fedRecords;
@@ -62,8 +63,14 @@ final class StreamingJsonReader implements JsonTextReader {
 
     @Override
     public Object readObject(String text) {
+        int length = text.length();
+        if (chars.length < length) {
+            chars = new char[Math.max(length, 2 * chars.length)];
+        }
+        // getChars is one bulk copy; encoding from the array is much faster than String.charAt per character.
+        text.getChars(0, length, chars, 0);
         utf8.reset();
-        boolean feedable = !text.isEmpty() && text.charAt(0) != '\uFEFF' && utf8.writeUtf8Exactly(text);
+        boolean feedable = length > 0 && chars[0] != '\uFEFF' && utf8.writeUtf8Exactly(chars, length);
         if (feedable && readFed(utf8.array(), utf8.size())) {
             return captured;
         }
