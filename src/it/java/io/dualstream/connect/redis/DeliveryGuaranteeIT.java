@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis;
 
-import io.dualstream.connect.redis.publish.BackoffPublisher;
+import io.dualstream.connect.redis.publish.RedisHealth;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
@@ -85,7 +85,7 @@ class DeliveryGuaranteeIT {
             int ownLines;
             long workerRetryLines;
             try (SteadyProducer stream = new SteadyProducer(connect, name);
-                 LogCapture ownLog = LogCapture.of(BackoffPublisher.class);
+                 LogCapture ownLog = LogCapture.of(RedisHealth.class);
                  LogCapture workerLog = LogCapture.of("org.apache.kafka.connect.runtime.WorkerSinkTask")) {
                 long killedAt;
                 try (Subscriber before = Subscriber.psubscribe(redis, "events:*")) {

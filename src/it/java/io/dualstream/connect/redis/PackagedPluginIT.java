@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
 import jakarta.ws.rs.core.Response;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,9 +41,8 @@ class PackagedPluginIT {
     void theZipInstalledOnPluginPathPublishesNotifications() throws Exception {
         assertThrows(ClassNotFoundException.class, () -> Class.forName(ConnectClusters.CONNECTOR_CLASS),
                 "the connector must come from plugin.path, not from the test classpath");
-        Path zip = Path.of(System.getProperty("plugin.zip"));
         String version = System.getProperty("plugin.version");
-        Path pluginDir = unzip(zip, pluginPath);
+        Path pluginDir = PackagedPlugin.install(pluginPath);
 
         assertLayout(pluginDir, version);
 
@@ -103,28 +100,5 @@ class PackagedPluginIT {
         assertTrue(ours != null, "the worker lists the connector: " + plugins);
         assertEquals("sink", ours.get("type").asText());
         assertEquals(version, ours.get("version").asText(), "version() returns the project version");
-    }
-
-    /** Unzips into {@code target} and returns the single top folder. */
-    private static Path unzip(Path zip, Path target) throws IOException {
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
-            for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(entries, out);
-                }
-            }
-        }
-        try (Stream<Path> top = Files.list(target)) {
-            List<Path> folders = top.toList();
-            assertEquals(1, folders.size(), "the zip holds one top folder: " + folders);
-            return folders.get(0);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis;
 
-import io.dualstream.connect.redis.publish.BackoffPublisher;
+import io.dualstream.connect.redis.publish.RedisHealth;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
@@ -148,7 +148,7 @@ class RedisFaultsIT {
             ObjectName metrics = TaskMetricsJmx.plugin(name, 0);
 
             try (SteadyProducer stream = new SteadyProducer(connect, name);
-                 LogCapture log = LogCapture.of(BackoffPublisher.class)) {
+                 LogCapture log = LogCapture.of(RedisHealth.class)) {
                 try (Subscriber healthy = Subscriber.psubscribe(redis, "events:*")) {
                     healthy.awaitCount(100, TIMEOUT);
                 }

@@ -83,11 +83,11 @@ class RedisPubSubSinkTaskIT {
         }
         assertEquals(1050, task.recordsReceived());
         // Best-effort: the batch is counted when its last chunk's replies are read, at the next put() or flush().
-        assertEquals(0, task.publisher().published(), "counted once the replies are read");
+        assertEquals(0, task.health().published(), "counted once the replies are read");
         task.flush(Map.of());
-        assertEquals(1050, task.publisher().published());
-        assertEquals(1050, task.publisher().subscribersReached(), "one subscriber got each notification");
-        assertEquals(0, task.publisher().dropped());
+        assertEquals(1050, task.health().published());
+        assertEquals(1050, task.health().subscribersReached(), "one subscriber got each notification");
+        assertEquals(0, task.health().dropped());
     }
 
     @Test
@@ -106,7 +106,7 @@ class RedisPubSubSinkTaskIT {
         assertEquals(2, task.badRecords().skippedMalformed());
         assertEquals(1, task.badRecords().skippedNull());
         task.flush(Map.of());
-        assertEquals(2, task.publisher().published());
+        assertEquals(2, task.health().published());
     }
 
     @Test
@@ -126,9 +126,9 @@ class RedisPubSubSinkTaskIT {
         redis.kill();
 
         task.put(List.of(record(0, event("lost-1")), record(1, event("lost-2"))));
-        assertFalse(task.publisher().available());
-        assertEquals(2, task.publisher().dropped());
-        assertTrue(task.publisher().failures() >= 1);
+        assertFalse(task.health().available());
+        assertEquals(2, task.health().dropped());
+        assertTrue(task.health().failures() >= 1);
 
         redis.restart();
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
@@ -143,7 +143,7 @@ class RedisPubSubSinkTaskIT {
             assertFalse(subscriber.received().isEmpty(), "publishing resumed");
         }
         task.flush(Map.of());
-        assertTrue(task.publisher().available());
+        assertTrue(task.health().available());
     }
 
     @Test
@@ -158,8 +158,8 @@ class RedisPubSubSinkTaskIT {
             // put() only writes the batch; the next put() or flush() waits for its replies, at most the timeout.
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> task.put(List.of(record(1, event("frozen")))));
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> task.put(List.of(record(2, event("frozen-2")))));
-            assertFalse(task.publisher().available());
-            assertEquals(1 + 1, task.publisher().dropped(), "the unanswered batch, and the next one during the backoff");
+            assertFalse(task.health().available());
+            assertEquals(1 + 1, task.health().dropped(), "the unanswered batch, and the next one during the backoff");
         } finally {
             redis.resume();
         }

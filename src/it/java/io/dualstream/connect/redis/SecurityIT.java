@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis;
 
-import io.dualstream.connect.redis.publish.BackoffPublisher;
+import io.dualstream.connect.redis.publish.RedisHealth;
 import io.dualstream.connect.redis.security.RedisAccessCheck;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
@@ -115,7 +115,7 @@ class SecurityIT {
         } finally {
             task.stop();
         }
-        assertEquals(1, task.publisher().published());
+        assertEquals(1, task.health().published());
     }
 
     @Test
@@ -215,11 +215,11 @@ class SecurityIT {
         Map<String, String> props = config(tlsPort);
         props.put("redis.password", WRONG_PASSWORD);
         RedisPubSubSinkTask task = new RedisPubSubSinkTask();
-        try (LogCapture log = LogCapture.of(BackoffPublisher.class)) {
+        try (LogCapture log = LogCapture.of(RedisHealth.class)) {
             task.start(props);
             task.put(List.of(new SinkRecord("events", 0, null, null, null,
                     Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));
-            assertEquals(1, task.publisher().failures());
+            assertEquals(1, task.health().failures());
             List<LogCapture.Line> lines = log.lines();
             assertEquals(1, lines.size(), lines.toString());
             assertTrue(lines.get(0).message().contains("WRONGPASS"), lines.toString());

@@ -1,6 +1,8 @@
 package io.dualstream.connect.redis;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.publish.PublishCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.config.ConfigValue;
@@ -69,6 +71,26 @@ class ExampleConfigsTest {
         String json = Files.readString(BASE.resolve("config/redis-pubsub-sink.json"), StandardCharsets.UTF_8);
         assertTrue(readme.contains("```json\n" + json + "```"), "README.md must show config/redis-pubsub-sink.json verbatim");
         assertEquals(RedisPubSubSinkConnector.class.getName(), jsonExample().get("connector.class"));
+    }
+
+    @Test
+    void theClusterAndSentinelExamplesAreValidAndChooseTheirTopology() throws IOException {
+        // The configuration alone (validate() would also try to reach the example hosts).
+        RedisPubSubSinkConfig cluster = new RedisPubSubSinkConfig(jsonConfig("config/redis-pubsub-sink-cluster.json"));
+        assertEquals(RedisPubSubSinkConfig.RedisMode.CLUSTER, cluster.mode());
+        assertEquals(PublishCommand.SPUBLISH, cluster.publishCommand());
+        RedisPubSubSinkConfig sentinel = new RedisPubSubSinkConfig(jsonConfig("config/redis-pubsub-sink-sentinel.json"));
+        assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL, sentinel.mode());
+        assertEquals("master 'mymaster' (sentinels [sentinel-1:26379, sentinel-2:26379, sentinel-3:26379])",
+                sentinel.topology().describe());
+        // Apart from the Redis settings, they configure the same connector as the standalone example.
+        Map<String, String> base = jsonExample();
+        for (Map<String, String> example : List.of(jsonConfig("config/redis-pubsub-sink-cluster.json"),
+                jsonConfig("config/redis-pubsub-sink-sentinel.json"))) {
+            for (String key : List.of("channel.template", "notification.fields", "value.converter", "topics")) {
+                assertEquals(base.get(key), example.get(key), key);
+            }
+        }
     }
 
     @Test

@@ -44,11 +44,16 @@ public final class ConnectClusters {
 
     /** A sink connector config for {@code topic} publishing to {@code redis}, with string keys. */
     public static Map<String, String> sinkConfig(String topic, RedisFixture redis) {
+        return sinkConfig(topic, Map.of("redis.uri", redis.uri()));
+    }
+
+    /** A sink connector config for {@code topic} with the given Redis settings (redis.uri, redis.mode, ...). */
+    public static Map<String, String> sinkConfig(String topic, Map<String, String> redisSettings) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", CONNECTOR_CLASS);
         config.put("tasks.max", "1");
         config.put("topics", topic);
-        config.put("redis.uri", redis.uri());
+        config.putAll(redisSettings);
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");

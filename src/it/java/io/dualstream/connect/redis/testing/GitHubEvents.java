@@ -32,6 +32,21 @@ public final class GitHubEvents {
     private GitHubEvents() {
     }
 
+    /** Every channel {@link #generate} can produce with the default template: 20 users, 50 repos, 5 orgs. */
+    public static List<String> allChannels() {
+        List<String> channels = new ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            channels.add("events:user:user" + u);
+        }
+        for (int o = 0; o < 5; o++) {
+            for (int r = 0; r < 10; r++) {
+                channels.add("events:repo:org" + o + "/repo-" + r);
+            }
+            channels.add("events:org:org" + o);
+        }
+        return channels;
+    }
+
     public static List<Event> generate(String idPrefix, int count, long seed) {
         Random random = new Random(seed);
         List<Event> events = new ArrayList<>(count);

@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.testing;
 
 import org.testcontainers.DockerClientFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
@@ -63,6 +64,14 @@ public interface RedisFixture extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * {@code SPUBLISH channel message} on {@code jedis}'s node; answers the subscribers reached. Jedis has the
+     * command only on its cluster and unified clients, not on a single connection.
+     */
+    static long spublish(Jedis jedis, String channel, String message) {
+        return (Long) jedis.sendCommand(Protocol.Command.SPUBLISH, channel, message);
+    }
 
     /** Waits until the server answers PING. */
     static void awaitPing(String host, int port, Duration timeout, Runnable onFailure) {

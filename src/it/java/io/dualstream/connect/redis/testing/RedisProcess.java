@@ -2,24 +2,32 @@ package io.dualstream.connect.redis.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** A {@code redis-server} child process on a free loopback port. */
+/**
+ * A {@code redis-server} child process on a free loopback port, in a temporary directory of its own that
+ * {@link #close()} removes. The cluster and sentinel fixtures are made of these.
+ */
 public final class RedisProcess implements RedisFixture {
 
     private final int port;
+    private final boolean withConfigFile;
     private final List<String> extraArgs;
     private final Path dir;
     private Process process;
 
-    private RedisProcess(int port, List<String> extraArgs, Path dir) {
+    private RedisProcess(int port, boolean withConfigFile, List<String> extraArgs, Path dir) {
         this.port = port;
+        this.withConfigFile = withConfigFile;
         this.extraArgs = extraArgs;
         this.dir = dir;
     }
@@ -38,12 +46,30 @@ public final class RedisProcess implements RedisFixture {
     }
 
     static RedisProcess start(List<String> extraArgs) {
+        return start(null, extraArgs);
+    }
+
+    /**
+     * Starts {@code redis-server} with {@code config} (when not null) as its configuration file, written into the
+     * server's directory: Sentinel needs a file it may rewrite. {@code extraArgs} follow on the command line.
+     */
+    static RedisProcess start(String config, List<String> extraArgs) {
+        Path dir = null;
+        RedisProcess redis = null;
         try {
-            RedisProcess redis = new RedisProcess(freePort(), extraArgs, Files.createTempDirectory("redis-it"));
+            dir = Files.createTempDirectory("redis-it");
+            if (config != null) {
+                Files.writeString(dir.resolve("redis.conf"), config);
+            }
+            redis = new RedisProcess(freePort(), config != null, List.copyOf(extraArgs), dir);
             redis.launch();
             return redis;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start redis-server", e);
+        } catch (IOException | RuntimeException e) {
+            if (redis != null) {
+                redis.close();
+            }
+            deleteTree(dir);
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot start redis-server", e);
         }
     }
 
@@ -55,15 +81,22 @@ public final class RedisProcess implements RedisFixture {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (withConfigFile) {
+            command.add(dir.resolve("redis.conf").toString());
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         // A test that dies before close() must not leave redis-server running after the JVM.
         Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        Path ownDir = dir;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.destroyForcibly();
+            deleteTree(ownDir);
+        }));
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n"
@@ -80,6 +113,20 @@ public final class RedisProcess implements RedisFixture {
     @Override
     public int port() {
         return port;
+    }
+
+    /** The server's working directory: its log, its {@code nodes.conf} or sentinel config. */
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The last lines of the server's log, for failure messages. */
+    public String logTail() {
+        return RedisFixture.tail(dir.resolve("redis.log"));
     }
 
     @Override
@@ -133,6 +180,19 @@ public final class RedisProcess implements RedisFixture {
         if (process != null && process.isAlive()) {
             resume();
             kill();
+        }
+        deleteTree(dir);
+    }
+
+    /** Removes a temporary directory and everything in it, quietly. */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // A leftover temp directory is not worth failing a test for.
         }
     }
 }

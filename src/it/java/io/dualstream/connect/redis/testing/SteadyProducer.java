@@ -7,6 +7,8 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +52,15 @@ public final class SteadyProducer implements AutoCloseable {
     /** Events produced (and acknowledged by Kafka) so far. */
     public long produced() {
         return produced.get();
+    }
+
+    /** The first {@code produced} events, as this producer made them (they are generated from fixed seeds). */
+    public static List<Event> events(long produced) {
+        List<Event> events = new ArrayList<>();
+        for (int batch = 0; (long) batch * BATCH < produced; batch++) {
+            events.addAll(GitHubEvents.generate("seq-" + batch, BATCH, batch));
+        }
+        return events.subList(0, (int) produced);
     }
 
     /** The number of events produced before the one with this notification payload. */

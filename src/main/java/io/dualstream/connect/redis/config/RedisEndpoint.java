@@ -12,9 +12,15 @@ import java.util.Locale;
 public record RedisEndpoint(String host, int port, boolean tls, String user, String password, int database) {
 
     public static final int DEFAULT_PORT = 6379;
+    public static final int DEFAULT_SENTINEL_PORT = 26379;
 
     /** @throws IllegalArgumentException saying what is wrong and how a valid URI looks */
     public static RedisEndpoint parse(String text) {
+        return parse(text, DEFAULT_PORT);
+    }
+
+    /** Like {@link #parse(String)}, with the port to use when the URI names none. */
+    public static RedisEndpoint parse(String text, int defaultPort) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("no URI given; use redis://host:6379 or rediss://host:6380 for TLS");
         }
@@ -40,7 +46,7 @@ public record RedisEndpoint(String host, int port, boolean tls, String user, Str
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("no host; use redis://host:6379");
         }
-        port = port == -1 ? DEFAULT_PORT : port;
+        port = port == -1 ? defaultPort : port;
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range; use 1 to 65535, for example redis://host:6379");
         }
@@ -116,6 +122,11 @@ public record RedisEndpoint(String host, int port, boolean tls, String user, Str
             return uriText; // a user without a password
         }
         return uriText.substring(0, colon + 1) + "[hidden]" + uriText.substring(at);
+    }
+
+    /** Whether the two carry the same user and password. */
+    boolean sameCredentials(RedisEndpoint other) {
+        return java.util.Objects.equals(user, other.user) && java.util.Objects.equals(password, other.password);
     }
 
     /** host:port, for logs. */

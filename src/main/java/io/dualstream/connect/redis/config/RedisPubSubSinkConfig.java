@@ -10,8 +10,17 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.dualstream.connect.redis.publish.ClusterTopology;
+import io.dualstream.connect.redis.publish.PublishCommand;
+import io.dualstream.connect.redis.publish.RedisClientSettings;
+import io.dualstream.connect.redis.publish.RedisTopology;
+import io.dualstream.connect.redis.publish.SentinelTopology;
+import io.dualstream.connect.redis.publish.StandaloneTopology;
+import redis.clients.jedis.HostAndPort;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +36,42 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final String REDIS_URI_CONFIG = "redis.uri";
     public static final String REDIS_URI_DEFAULT = "redis://localhost:6379";
-    private static final String REDIS_URI_DOC = "The Redis server: redis://[user[:password]@]host[:port][/db], or "
+    private static final String REDIS_URI_DOC = "Where Redis is: redis://[user[:password]@]host[:port][/db], or "
             + "rediss://... for TLS (the certificate is checked against redis.ssl.truststore.location, or the JVM's trust "
-            + "store when that is unset, and the host name against the certificate). Put the password in "
+            + "store when that is unset, and the host name against the certificate). With redis.mode=cluster, a "
+            + "comma-separated list of seed nodes (one is enough: the cluster is discovered and followed); with "
+            + "redis.mode=sentinel, the sentinels (default port 26379), or one redis-sentinel://host1:26379,host2:26379#master "
+            + "URI. All URIs share one scheme, so rediss:// means TLS for every node and sentinel. Put the password in "
             + "redis.password instead of here: this setting is shown in plain text by the REST API.";
+
+    public static final String REDIS_MODE_CONFIG = "redis.mode";
+    private static final String REDIS_MODE_DOC = "How Redis is deployed. 'standalone': one server (or a managed "
+            + "endpoint that hides its replicas). 'cluster': a Redis Cluster; PUBLISH goes to any one node, which "
+            + "broadcasts it, SPUBLISH to the master owning the channel's slot. 'sentinel': a master and replicas "
+            + "managed by Sentinel; the master is asked of the sentinels and followed across failovers. Unset: "
+            + "sentinel for a redis-sentinel:// URI, standalone otherwise.";
+
+    public static final String REDIS_PUBLISH_COMMAND_CONFIG = "redis.publish.command";
+    public static final String REDIS_PUBLISH_COMMAND_DEFAULT = "PUBLISH";
+    private static final String REDIS_PUBLISH_COMMAND_DOC = "'PUBLISH': classic Pub/Sub, for SUBSCRIBE and "
+            + "PSUBSCRIBE subscribers; in a cluster every node receives every message over the cluster bus. "
+            + "'SPUBLISH': sharded Pub/Sub (Redis 7+), for SSUBSCRIBE subscribers; in a cluster only the shard owning "
+            + "the channel's slot carries it, so Pub/Sub scales with the shards. There is no pattern subscription for "
+            + "shard channels; to let one SSUBSCRIBE read several channels, they must share a slot: put a hash tag in "
+            + "channel.template, writing literal braces doubled (events:{{{source_type}}}:{source_id} renders "
+            + "events:{repo}:owner/repo).";
+
+    public static final String REDIS_SENTINEL_MASTER_CONFIG = "redis.sentinel.master";
+    private static final String REDIS_SENTINEL_MASTER_DOC = "redis.mode=sentinel: the name of the master, as in "
+            + "the sentinels' 'sentinel monitor NAME ...' (or the #NAME of a redis-sentinel:// URI).";
+
+    public static final String REDIS_SENTINEL_USERNAME_CONFIG = "redis.sentinel.username";
+    private static final String REDIS_SENTINEL_USERNAME_DOC = "redis.mode=sentinel: the ACL user for the sentinels, "
+            + "when they require one. redis.username is for the data nodes.";
+
+    public static final String REDIS_SENTINEL_PASSWORD_CONFIG = "redis.sentinel.password";
+    private static final String REDIS_SENTINEL_PASSWORD_DOC = "redis.mode=sentinel: the password for the "
+            + "sentinels (their requirepass), when they require one. redis.password is for the data nodes.";
 
     public static final String REDIS_USERNAME_CONFIG = "redis.username";
     private static final String REDIS_USERNAME_DOC = "The ACL user to authenticate as (Redis 6+). Leave it unset "
@@ -112,7 +153,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "with references in braces. A reference is a value field ({source_id}, {value.actor.id}), the key "
             + "({key}, {key.FIELD}), a header ({header.NAME}) or record metadata ({topic}, {partition}, {offset}, "
             + "{timestamp}). Each must be a non-empty string, number or boolean in every record; a record where one "
-            + "is missing is malformed. Use one channel per source, not per event.";
+            + "is missing is malformed. Write {{ and }} for literal braces (a Redis Cluster hash tag: "
+            + "events:{{{source_type}}}:{source_id}). Use one channel per source, not per event.";
 
     public static final String NOTIFICATION_FIELDS_CONFIG = "notification.fields";
     public static final String NOTIFICATION_FIELDS_DEFAULT = "id,type,source_id";
@@ -141,14 +183,17 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
-    private final RedisEndpoint endpoint;
+    private final RedisUris uris;
+    private final RedisMode mode;
+    private final RedisTopology topology;
     private final ChannelTemplate channelTemplate;
     private final NotificationFields notificationFields;
 
     public RedisPubSubSinkConfig(Map<String, ?> props) {
         // doLog=false: AbstractConfig would log redis.uri, which may hold a password.
         super(CONFIG_DEF, props, false);
-        endpoint = RedisEndpoint.parse(getString(REDIS_URI_CONFIG));
+        mode = modeOf(values());
+        uris = urisOf(values());
         channelTemplate = ChannelTemplate.parse(getString(CHANNEL_TEMPLATE_CONFIG));
         notificationFields = NotificationFields.parse(getList(NOTIFICATION_FIELDS_CONFIG));
         Map<String, String> errors = crossFieldErrors(values());
@@ -156,6 +201,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             String key = errors.keySet().iterator().next();
             throw new ConfigException("Invalid configuration " + key + ": " + errors.get(key));
         }
+        topology = mode.topology(addresses(), sentinelMaster(), clientSettings());
     }
 
     private static ConfigDef configDef() {
@@ -163,6 +209,9 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         int order = 0;
         def.define(REDIS_URI_CONFIG, Type.STRING, REDIS_URI_DEFAULT, new Validators.RedisUri(), Importance.HIGH,
                         REDIS_URI_DOC, REDIS_GROUP, ++order, Width.LONG, "Redis URI")
+                .define(REDIS_MODE_CONFIG, Type.STRING, null, Validators.unsetOr(
+                                ConfigDef.CaseInsensitiveValidString.in(names(RedisMode.values()))), Importance.HIGH,
+                        REDIS_MODE_DOC, REDIS_GROUP, ++order, Width.SHORT, "Redis mode")
                 .define(REDIS_USERNAME_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
                         REDIS_USERNAME_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Redis ACL user")
                 .define(REDIS_PASSWORD_CONFIG, Type.PASSWORD, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
@@ -181,7 +230,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(DELIVERY_GUARANTEE_CONFIG, Type.STRING, DELIVERY_GUARANTEE_DEFAULT,
                         ConfigDef.CaseInsensitiveValidString.in(values(DeliveryGuarantee.values())),
                         Importance.MEDIUM, DELIVERY_GUARANTEE_DOC, REDIS_GROUP, ++order, Width.SHORT,
-                        "Delivery guarantee");
+                        "Delivery guarantee")
+                .define(REDIS_PUBLISH_COMMAND_CONFIG, Type.STRING, REDIS_PUBLISH_COMMAND_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("PUBLISH", "SPUBLISH"), Importance.MEDIUM,
+                        REDIS_PUBLISH_COMMAND_DOC, REDIS_GROUP, ++order, Width.SHORT, "Publish command")
+                .define(REDIS_SENTINEL_MASTER_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
+                        REDIS_SENTINEL_MASTER_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Sentinel master name")
+                .define(REDIS_SENTINEL_USERNAME_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.LOW,
+                        REDIS_SENTINEL_USERNAME_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Sentinel ACL user")
+                .define(REDIS_SENTINEL_PASSWORD_CONFIG, Type.PASSWORD, null, new Validators.NotEmptyIfSet(), Importance.LOW,
+                        REDIS_SENTINEL_PASSWORD_DOC, REDIS_GROUP, ++order, Width.MEDIUM, "Sentinel password");
         order = 0;
         def.define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
                         SSL_TRUSTSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Trust store location")
@@ -226,7 +284,10 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
      */
     public static Map<String, String> crossFieldErrors(Map<String, ?> values) {
         Map<String, String> errors = new LinkedHashMap<>();
-        RedisEndpoint endpoint = RedisEndpoint.parse((String) values.get(REDIS_URI_CONFIG));
+        RedisMode mode = modeOf(values);
+        RedisUris uris = urisOf(values);
+        RedisEndpoint endpoint = uris.first();
+        topologyErrors(values, mode, uris, errors);
         if (endpoint.password() != null && values.get(REDIS_PASSWORD_CONFIG) != null) {
             errors.put(REDIS_PASSWORD_CONFIG, "a password is also set in redis.uri; set it in one place only "
                     + "(redis.password is preferred: the REST API hides it)");
@@ -254,19 +315,112 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         return errors;
     }
 
+    /** Topology checks: what the mode needs from redis.uri and the sentinel settings. */
+    private static void topologyErrors(Map<String, ?> values, RedisMode mode, RedisUris uris, Map<String, String> errors) {
+        List<RedisEndpoint> endpoints = uris.endpoints();
+        if (uris.sentinelScheme() && mode != RedisMode.SENTINEL) {
+            errors.put(REDIS_MODE_CONFIG, "redis.uri is a redis-sentinel:// URI but redis.mode is " + mode.value()
+                    + "; set redis.mode=sentinel or remove it");
+        }
+        if (mode == RedisMode.STANDALONE && endpoints.size() > 1) {
+            errors.put(REDIS_URI_CONFIG, "lists " + endpoints.size() + " servers, but redis.mode=standalone uses one; "
+                    + "set redis.mode=cluster (seed nodes) or redis.mode=sentinel (sentinels), or give one URI");
+        }
+        for (RedisEndpoint other : endpoints) {
+            if (other.tls() != uris.first().tls()) {
+                errors.put(REDIS_URI_CONFIG, "mixes redis:// and rediss://; TLS is used for every node or for none");
+            } else if (!other.sameCredentials(uris.first())) {
+                errors.put(REDIS_URI_CONFIG, "the URIs carry different credentials; every data node uses the same "
+                        + "redis.username and redis.password");
+            }
+        }
+        if (mode == RedisMode.CLUSTER && uris.first().database() != 0) {
+            errors.put(REDIS_URI_CONFIG, "a Redis Cluster has only database 0; remove /" + uris.first().database()
+                    + " from the URI");
+        }
+        String master = (String) values.get(REDIS_SENTINEL_MASTER_CONFIG);
+        if (mode == RedisMode.SENTINEL) {
+            if (master == null && uris.sentinelMaster() == null) {
+                errors.put(REDIS_SENTINEL_MASTER_CONFIG, "redis.mode=sentinel needs the name of the master, as the "
+                        + "sentinels know it (sentinel monitor NAME ...): set redis.sentinel.master, or end a "
+                        + "redis-sentinel:// URI with #NAME");
+            } else if (master != null && uris.sentinelMaster() != null && !master.equals(uris.sentinelMaster())) {
+                errors.put(REDIS_SENTINEL_MASTER_CONFIG, "is '" + master + "' but redis.uri names the master '"
+                        + uris.sentinelMaster() + "'; name it in one place only");
+            }
+        } else {
+            for (String key : List.of(REDIS_SENTINEL_MASTER_CONFIG, REDIS_SENTINEL_USERNAME_CONFIG, REDIS_SENTINEL_PASSWORD_CONFIG)) {
+                if (values.get(key) != null) {
+                    errors.put(key, "is set but redis.mode is " + mode.value() + "; set redis.mode=sentinel or remove it");
+                }
+            }
+        }
+    }
+
+    private static RedisMode modeOf(Map<String, ?> values) {
+        String mode = (String) values.get(REDIS_MODE_CONFIG);
+        if (mode != null) {
+            return RedisMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        }
+        String uri = (String) values.get(REDIS_URI_CONFIG);
+        return uri != null && uri.trim().toLowerCase(Locale.ROOT).matches("^rediss?-sentinel://.*")
+                ? RedisMode.SENTINEL : RedisMode.STANDALONE;
+    }
+
+    private static RedisUris urisOf(Map<String, ?> values) {
+        return RedisUris.parse((String) values.get(REDIS_URI_CONFIG), modeOf(values) == RedisMode.SENTINEL
+                ? RedisEndpoint.DEFAULT_SENTINEL_PORT : RedisEndpoint.DEFAULT_PORT);
+    }
+
+    /** The first URI of redis.uri; every URI has the same scheme and credentials. */
     public RedisEndpoint endpoint() {
-        return endpoint;
+        return uris.first();
+    }
+
+    public RedisMode mode() {
+        return mode;
+    }
+
+    /** How to reach Redis; builds the task's publisher and validate()'s probe. */
+    public RedisTopology topology() {
+        return topology;
+    }
+
+    private List<HostAndPort> addresses() {
+        List<HostAndPort> addresses = new ArrayList<>();
+        for (RedisEndpoint endpoint : uris.endpoints()) {
+            addresses.add(new HostAndPort(endpoint.host(), endpoint.port()));
+        }
+        return addresses;
+    }
+
+    private String sentinelMaster() {
+        String master = getString(REDIS_SENTINEL_MASTER_CONFIG);
+        return master != null ? master : uris.sentinelMaster();
+    }
+
+    public PublishCommand publishCommand() {
+        return PublishCommand.parse(getString(REDIS_PUBLISH_COMMAND_CONFIG));
+    }
+
+    /** How every connection is made; TLS material is loaded when a connection is first configured. */
+    public RedisClientSettings clientSettings() {
+        Password sentinelPassword = getPassword(REDIS_SENTINEL_PASSWORD_CONFIG);
+        return new RedisClientSettings(timeoutMs(), user(), password(), endpoint().database(),
+                endpoint().tls() ? tls() : null, getString(REDIS_SENTINEL_USERNAME_CONFIG),
+                sentinelPassword == null ? null : sentinelPassword.value(), pipelineSize(), publishCommand(),
+                retryBackoffMs(), retryBackoffMaxMs());
     }
 
     /** The user from redis.uri or redis.username, or {@code null}. */
     public String user() {
-        return endpoint.user() != null ? endpoint.user() : getString(REDIS_USERNAME_CONFIG);
+        return endpoint().user() != null ? endpoint().user() : getString(REDIS_USERNAME_CONFIG);
     }
 
     /** The password from redis.uri or redis.password, or {@code null}. */
     public String password() {
         Password password = getPassword(REDIS_PASSWORD_CONFIG);
-        return endpoint.password() != null ? endpoint.password() : password == null ? null : password.value();
+        return endpoint().password() != null ? endpoint().password() : password == null ? null : password.value();
     }
 
     public int timeoutMs() {
@@ -313,7 +467,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
      * ask Redis whether the user may publish there without publishing anything.
      */
     public String sampleChannel() {
-        return getString(CHANNEL_TEMPLATE_CONFIG).replaceAll("\\{[^}]*\\}", "probe");
+        return channelTemplate.sample("probe");
     }
 
     public ChannelTemplate channelTemplate() {
@@ -338,12 +492,33 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     /** The settings as they matter to an operator, without secrets, for the task's start-up log line. */
     public String describe() {
-        return "redis=" + endpoint + (user() != null ? " (user " + user() + ")" : "")
+        return "redis=" + String.join(",", uris.endpoints().stream().map(RedisEndpoint::toString).toList())
+                + (user() != null ? " (user " + user() + ")" : "")
+                + ", redis.mode=" + mode.value()
+                + (mode == RedisMode.SENTINEL ? ", redis.sentinel.master=" + sentinelMaster() : "")
+                + ", redis.publish.command=" + publishCommand()
                 + ", channel.template=" + channelTemplate
                 + ", notification.fields=" + notificationFields
                 + ", behavior.on.malformed.record=" + malformedBehavior().value()
                 + ", behavior.on.null.values=" + nullValueBehavior().value()
                 + ", delivery.guarantee=" + deliveryGuarantee().value();
+    }
+
+    /** redis.mode: each value builds its topology; this is the one place that chooses. */
+    public enum RedisMode {
+        STANDALONE, CLUSTER, SENTINEL;
+
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        RedisTopology topology(List<HostAndPort> nodes, String sentinelMaster, RedisClientSettings settings) {
+            return switch (this) {
+                case STANDALONE -> new StandaloneTopology(nodes.get(0), settings);
+                case CLUSTER -> new ClusterTopology(nodes, settings);
+                case SENTINEL -> new SentinelTopology(nodes, sentinelMaster, settings);
+            };
+        }
     }
 
     public enum MalformedBehavior {

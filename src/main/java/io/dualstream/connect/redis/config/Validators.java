@@ -21,7 +21,7 @@ final class Validators {
         @Override
         public void ensureValid(String name, Object value) {
             try {
-                RedisEndpoint.parse((String) value);
+                RedisUris.parse((String) value, RedisEndpoint.DEFAULT_PORT);
             } catch (IllegalArgumentException e) {
                 // Masked: the URI may carry a password, and this message is shown by the REST API.
                 throw new ConfigException(name, RedisEndpoint.mask((String) value), e.getMessage());
@@ -30,7 +30,8 @@ final class Validators {
 
         @Override
         public String toString() {
-            return "redis://[user[:password]@]host[:port][/db] or rediss://...";
+            return "redis://[user[:password]@]host[:port][/db] or rediss://..., comma-separated for several nodes, "
+                    + "or redis-sentinel://host:port,...#master";
         }
     }
 
@@ -66,6 +67,15 @@ final class Validators {
         public String toString() {
             return "comma-separated name or name=REFERENCE entries";
         }
+    }
+
+    /** Unset, or what {@code inner} accepts. */
+    static ConfigDef.Validator unsetOr(ConfigDef.Validator inner) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null) {
+                inner.ensureValid(name, value);
+            }
+        }, () -> "unset, or " + inner);
     }
 
     /** Unset is fine; an empty string is almost always a templating mistake. */

@@ -19,37 +19,60 @@ public final class ChannelTemplate {
         this.parts = parts;
     }
 
-    /** @throws IllegalArgumentException saying what is wrong with the template */
+    /**
+     * Parses text with {@code {reference}} placeholders; {@code {{} and {@code }}} are a literal brace, so that a
+     * Redis Cluster hash tag can be written: {@code events:{{{tenant}}}:{source_id}} renders {@code events:{acme}:42}.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the template
+     */
     public static ChannelTemplate parse(String template) {
         if (template == null || template.isEmpty()) {
             throw new IllegalArgumentException("the template is empty; use for example events:{source_type}:{source_id}");
         }
         List<Object> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
         int i = 0;
         while (i < template.length()) {
-            int open = template.indexOf('{', i);
-            int close = template.indexOf('}', i);
-            if (close >= 0 && (open < 0 || close < open)) {
-                throw new IllegalArgumentException("'}' at position " + close + " has no matching '{'");
+            char c = template.charAt(i);
+            boolean doubled = i + 1 < template.length() && template.charAt(i + 1) == c;
+            if ((c == '{' || c == '}') && doubled) {
+                literal.append(c);
+                i += 2;
+            } else if (c == '}') {
+                throw new IllegalArgumentException("'}' at position " + i + " has no matching '{'; write }} for a literal brace");
+            } else if (c == '{') {
+                int close = template.indexOf('}', i + 1);
+                if (close < 0) {
+                    throw new IllegalArgumentException("'{' at position " + i + " is not closed with '}'; write {{ for a literal brace");
+                }
+                String inner = template.substring(i + 1, close);
+                if (inner.indexOf('{') >= 0) {
+                    throw new IllegalArgumentException("'{' at position " + i + " is not closed before the next '{'");
+                }
+                if (literal.length() > 0) {
+                    parts.add(utf8(literal.toString()));
+                    literal.setLength(0);
+                }
+                parts.add(Reference.parse(inner));
+                i = close + 1;
+            } else {
+                literal.append(c);
+                i++;
             }
-            if (open < 0) {
-                parts.add(utf8(template.substring(i)));
-                break;
-            }
-            if (open > i) {
-                parts.add(utf8(template.substring(i, open)));
-            }
-            if (close < 0) {
-                throw new IllegalArgumentException("'{' at position " + open + " is not closed with '}'");
-            }
-            String inner = template.substring(open + 1, close);
-            if (inner.indexOf('{') >= 0) {
-                throw new IllegalArgumentException("'{' at position " + open + " is not closed before the next '{'");
-            }
-            parts.add(Reference.parse(inner));
-            i = close + 1;
+        }
+        if (literal.length() > 0) {
+            parts.add(utf8(literal.toString()));
         }
         return new ChannelTemplate(template, parts.toArray());
+    }
+
+    /** A channel this template could render, each reference replaced by {@code sample}; for validate()'s ACL check. */
+    public String sample(String sample) {
+        StringBuilder text = new StringBuilder();
+        for (Object part : parts) {
+            text.append(part instanceof Reference ? sample : new String((byte[]) part, StandardCharsets.UTF_8));
+        }
+        return text.toString();
     }
 
     private static byte[] utf8(String literal) {

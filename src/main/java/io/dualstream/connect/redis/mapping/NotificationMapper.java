@@ -87,7 +87,9 @@ public final class NotificationMapper {
                 discardGenerator();
             }
         }
-        return new Notification(channelBytes.toByteArray(), payload.toByteArray());
+        Long timestamp = record.timestamp();
+        return new Notification(channelBytes.toByteArray(), payload.toByteArray(),
+                timestamp == null ? Notification.NO_TIMESTAMP : timestamp);
     }
 
     private JsonGenerator generator() {

@@ -1,7 +1,9 @@
 package io.dualstream.connect.redis.security;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.publish.PublisherFactory;
+import io.dualstream.connect.redis.publish.ProbeException;
+import io.dualstream.connect.redis.publish.PublishCommand;
+import io.dualstream.connect.redis.publish.RedisTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandArguments;
@@ -18,11 +20,15 @@ import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_MODE_CONFIG;
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_PASSWORD_CONFIG;
+import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_PUBLISH_COMMAND_CONFIG;
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_URI_CONFIG;
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_USERNAME_CONFIG;
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.SSL_TRUSTSTORE_LOCATION_CONFIG;
@@ -49,11 +55,24 @@ public final class RedisAccessCheck {
     public static Map<String, String> check(RedisPubSubSinkConfig config) {
         Map<String, String> errors = new LinkedHashMap<>();
         String address = config.endpoint().address();
-        try (Connection connection = new Connection(PublisherFactory.address(config),
-                PublisherFactory.clientConfig(config, "kafka-connect-redis-pubsub:validate"))) {
-            // Jedis connects lazily; the first command also authenticates.
+        RedisTopology topology = config.topology();
+        try (Connection connection = topology.probe("kafka-connect-redis-pubsub:validate")) {
+            // The first command also authenticates.
             connection.executeCommand(new CommandArguments(Command.PING));
+            Map<String, String> server = server(connection);
+            String mismatch = server.isEmpty() ? null : topology.mismatch(server.getOrDefault("redis_mode", "standalone"));
+            if (mismatch != null) {
+                errors.put(REDIS_MODE_CONFIG, mismatch);
+                return errors;
+            }
+            if (config.publishCommand() == PublishCommand.SPUBLISH && !server.isEmpty() && majorVersion(server) < 7) {
+                errors.put(REDIS_PUBLISH_COMMAND_CONFIG, "SPUBLISH needs Redis 7 or later, and this Redis is "
+                        + server.get("redis_version") + "; use PUBLISH, or upgrade Redis");
+                return errors;
+            }
             checkPublish(connection, config, errors);
+        } catch (ProbeException e) {
+            errors.put(e.key(), e.getMessage());
         } catch (TlsSetupException e) {
             errors.put(e.key(), e.getMessage().substring(e.key().length() + 2));
         } catch (JedisDataException e) {
@@ -64,8 +83,65 @@ public final class RedisAccessCheck {
         return errors;
     }
 
+    /**
+     * The server's mode and version as INFO names them ({@code redis_mode}, {@code redis_version}): from HELLO
+     * (Redis 6+, allowed by +@connection, so ACL users that may only connect and publish can answer it) or else
+     * from INFO; empty when the user may run neither, and then nothing is checked.
+     */
+    private static Map<String, String> server(Connection connection) {
+        try {
+            Object reply = connection.executeCommand(new CommandArguments(Command.HELLO));
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (reply instanceof List<?> list) {
+                for (int i = 0; i + 1 < list.size(); i += 2) {
+                    fields.put(text(list.get(i)), text(list.get(i + 1)));
+                }
+            }
+            Map<String, String> server = new LinkedHashMap<>();
+            server.put("redis_mode", fields.getOrDefault("mode", "standalone"));
+            server.put("redis_version", fields.getOrDefault("version", ""));
+            return server;
+        } catch (JedisDataException noHello) {
+            try {
+                return info(connection);
+            } catch (JedisDataException noInfo) {
+                log.info("Cannot check the Redis mode and version: HELLO and INFO were refused ({}).", noInfo.getMessage());
+                return Map.of();
+            }
+        }
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    /** INFO server as key/value pairs. */
+    private static Map<String, String> info(Connection connection) {
+        Object reply = connection.executeCommand(new CommandArguments(Command.INFO).add("server"));
+        String text = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : text.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    private static int majorVersion(Map<String, String> server) {
+        String version = server.getOrDefault("redis_version", "");
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE; // a fork that reports no version: let SPUBLISH show at run time
+        }
+    }
+
     private static void checkPublish(Connection connection, RedisPubSubSinkConfig config, Map<String, String> errors) {
         String channel = config.sampleChannel();
+        String command = config.publishCommand().name();
         try {
             connection.executeCommand(new CommandArguments(Command.MULTI));
         } catch (JedisDataException e) {
@@ -74,15 +150,17 @@ public final class RedisAccessCheck {
             return;
         }
         try {
-            connection.executeCommand(new CommandArguments(Command.PUBLISH).add(channel).add(""));
+            connection.executeCommand(new CommandArguments(Command.valueOf(command)).add(channel).add(""));
         } catch (JedisDataException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.startsWith("NOPERM")) {
-                errors.put(REDIS_USERNAME_CONFIG, "Redis does not let " + who(config) + " publish to channels such as '"
-                        + channel + "' (" + message + "). Grant it, for example ACL SETUSER " + userName(config)
-                        + " +publish &" + channelPattern(channel) + ", or use another user.");
+                errors.put(REDIS_USERNAME_CONFIG, "Redis does not let " + who(config) + " run " + command
+                        + " on channels such as '" + channel + "' (" + message + "). Grant it, for example ACL SETUSER "
+                        + userName(config) + " +" + command.toLowerCase(Locale.ROOT) + " &" + channelPattern(channel)
+                        + ", or use another user.");
             } else {
-                log.info("Redis refused a queued PUBLISH during validation ({}); not reported as an error", message);
+                // MOVED (the sample channel's slot is on another cluster node) and the like: not a configuration error.
+                log.info("Redis refused a queued {} during validation ({}); not reported as an error", command, message);
             }
         } finally {
             try {

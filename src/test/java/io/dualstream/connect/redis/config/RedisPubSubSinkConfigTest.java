@@ -108,7 +108,7 @@ class RedisPubSubSinkConfigTest {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.uri", "redis://app:s3cr3tPW@host:6380/1"));
         String text = config.describe();
         assertFalse(text.contains("s3cr3tPW"), text);
-        assertEquals("redis=redis://app@host:6380/1 (user app), channel.template=events:{source_type}:{source_id}, "
+        assertEquals("redis=redis://app@host:6380/1 (user app), redis.mode=standalone, redis.publish.command=PUBLISH, channel.template=events:{source_type}:{source_id}, "
                 + "notification.fields=id=value.id,type=value.type,source_id=value.source_id, "
                 + "behavior.on.malformed.record=skip, behavior.on.null.values=ignore, delivery.guarantee=best-effort", text);
     }

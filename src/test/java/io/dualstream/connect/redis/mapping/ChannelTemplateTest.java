@@ -51,6 +51,32 @@ class ChannelTemplateTest {
                 TimestampType.CREATE_TIME, headers);
     }
 
+    // ---- literal braces: Redis Cluster hash tags ----
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "events:{{{source_type}}}:{source_id} | events:{github}:owner/repo",
+            "{{tenant}}:{source_id}               | {tenant}:owner/repo",
+            "a{{b}}c                              | a{b}c",
+            "}}{source_type}{{                    | }github{",
+    })
+    void doubledBracesAreLiteralBraces(String template, String channel) {
+        assertEquals(channel, channelOf(template, record(null, value())));
+    }
+
+    @Test
+    void theHashTagDecidesTheClusterSlot() {
+        String a = channelOf("events:{{{source_type}}}:{source_id}", record(null, value()));
+        String b = channelOf("events:{{{source_type}}}:other", record(null, value()));
+        assertEquals(redis.clients.jedis.util.JedisClusterCRC16.getSlot(a),
+                redis.clients.jedis.util.JedisClusterCRC16.getSlot(b), "both hash on {github}");
+    }
+
+    @Test
+    void aSampleReplacesEveryReferenceAndKeepsLiteralBraces() {
+        assertEquals("events:{probe}:probe", ChannelTemplate.parse("events:{{{source_type}}}:{source_id}").sample("probe"));
+    }
+
     // ---- rendering every reference kind ----
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.publish;
 
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.testing.LogCapture;
+import io.dualstream.connect.redis.testing.ScriptedPublisher;
 import org.apache.kafka.common.utils.MockTime;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
@@ -16,44 +17,28 @@ class OutageLoggingTest {
 
     private static final List<Notification> BATCH = List.of(new Notification(new byte[] {'c'}, new byte[] {'{', '}'}));
 
-    /** Fails while told to, like a Redis that refuses connections. */
-    private static final class Outage implements NotificationPublisher {
-        boolean down = true;
-
-        @Override
-        public long publish(List<Notification> notifications) {
-            if (down) {
-                throw new PublishException("PUBLISH failed", 0, 0,
-                        new IllegalStateException("Connection refused"));
-            }
-            return 0;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void fiveMinutesOfOutageAtTenBatchesASecondLogTwelveLines() {
         MockTime time = new MockTime(0, 0, 0);
-        Outage redis = new Outage();
-        BackoffPublisher publisher = new BackoffPublisher(redis, "redis:6379", time, 100, 5000, 30_000);
+        ScriptedPublisher redis = new ScriptedPublisher().failAll();
+        RedisHealth health = new RedisHealth("redis:6379", time, 100, 5000, 30_000, false);
+        BestEffortDelivery delivery = new BestEffortDelivery(redis, health, nanos -> { });
 
-        try (LogCapture log = LogCapture.of(BackoffPublisher.class)) {
+        try (LogCapture log = LogCapture.of(RedisHealth.class)) {
             for (int i = 0; i < 3000; i++) { // 5 minutes of put() calls, 100 ms apart
-                publisher.publish(BATCH);
+                delivery.deliver(List.of(), records -> BATCH);
                 time.sleep(100);
             }
-            redis.down = false;
+            redis.deliverAll(0);
             // Publishing resumes with the first attempt after the current backoff (at most 5 s + 20% jitter).
             int afterRecovery = 0;
-            while (!publisher.available() && afterRecovery < 60) {
-                publisher.publish(BATCH);
+            while (!health.available() && afterRecovery < 60) {
+                delivery.deliver(List.of(), records -> BATCH);
                 time.sleep(100);
                 afterRecovery++;
             }
-            assertTrue(publisher.available(), "resumed within the maximum backoff");
+            delivery.flush();
+            assertTrue(health.available(), "resumed within the maximum backoff");
 
             List<LogCapture.Line> lines = log.lines();
             assertTrue(lines.get(0).message().contains("is unavailable") && lines.get(0).message().contains("Connection refused"),
@@ -65,6 +50,6 @@ class OutageLoggingTest {
             assertTrue(last.message().contains("available again"), last.message());
             assertEquals(12, lines.size(), "first failure + summaries + recovery: " + lines);
         }
-        assertTrue(publisher.dropped() >= 3000, "every notification of the outage was dropped and counted");
+        assertTrue(health.dropped() >= 3000, "every notification of the outage was dropped and counted");
     }
 }

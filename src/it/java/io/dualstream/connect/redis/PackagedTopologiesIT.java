@@ -1,0 +1,247 @@
+package io.dualstream.connect.redis;
+
+import io.dualstream.connect.redis.testing.Await;
+import io.dualstream.connect.redis.testing.ClientInfo;
+import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.GitHubEvents;
+import io.dualstream.connect.redis.testing.PackagedPlugin;
+import io.dualstream.connect.redis.testing.RedisClusterFixture;
+import io.dualstream.connect.redis.testing.ShardSubscribers;
+import io.dualstream.connect.redis.testing.SteadyProducer;
+import io.dualstream.connect.redis.testing.Subscriber;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged plugin, loaded from a worker's plugin.path, against real Redis Clusters and Sentinel sets:
+ * exact notifications, a master killed, slots resharded and sentinel failovers, all mid-stream.
+ */
+class PackagedTopologiesIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern ID = Pattern.compile("\"id\":\"(seq-\\d+-\\d+)\"");
+    private static Path pluginPath;
+    private static EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    static void startWorker() throws IOException {
+        pluginPath = Files.createTempDirectory("plugin-path");
+        PackagedPlugin.install(pluginPath);
+        connect = ConnectClusters.start("packaged-topologies", Map.of("plugin.path", pluginPath.toString()));
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        if (connect != null) {
+            connect.stop();
+        }
+    }
+
+    private static Map<String, String> sink(String topic, String tasks) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", ConnectClusters.CONNECTOR_CLASS);
+        config.put("tasks.max", tasks);
+        config.put("topics", topic);
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("redis.timeout.ms", "1000");
+        config.put("redis.retry.backoff.max.ms", "1000");
+        return config;
+    }
+
+    /** The ids of the first {@code produced} events of a {@link SteadyProducer}. */
+    private static Set<String> producedIds(long produced) {
+        return ids(SteadyProducer.events(produced), new HashSet<>(GitHubEvents.allChannels()));
+    }
+
+    private static String idOf(String payload) {
+        Matcher m = ID.matcher(payload);
+        return m.find() ? m.group(1) : payload;
+    }
+
+    /** Per channel, the first sight of each event comes in production order (duplicates from retries allowed). */
+    private static void assertOrderPerChannel(List<Subscriber.Message> messages) {
+        Map<String, Long> last = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Subscriber.Message m : messages) {
+            if (!seen.add(m.channel() + "|" + m.payload())) {
+                continue;
+            }
+            long seq = SteadyProducer.sequenceOf(m.payload());
+            Long before = last.put(m.channel(), seq);
+            assertTrue(before == null || before < seq, "order on " + m.channel() + ": " + before + " then " + seq);
+        }
+    }
+
+    private static void awaitAllReceived(Set<String> expected, java.util.function.Supplier<List<Subscriber.Message>> received,
+                                         String what) {
+        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
+        Set<String> missing = new HashSet<>(expected);
+        while (System.currentTimeMillis() < deadline) {
+            missing = new HashSet<>(expected);
+            for (Subscriber.Message m : received.get()) {
+                missing.remove(idOf(m.payload()));
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            pause(200);
+        }
+        throw new AssertionError(what + ": " + missing.size() + " of " + expected.size() + " events never arrived, e.g. "
+                + missing.stream().limit(5).toList());
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // polling interval
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void clusterSpublishAtLeastOnceLosesNothingWhenAMasterIsKilledAndFollowsAReshard() throws Exception {
+        String topic = "cluster-events";
+        String name = "cluster-spublish";
+        connect.kafka().createTopic(topic, 3);
+        try (RedisClusterFixture cluster = RedisClusterFixture.start();
+             ShardSubscribers subscribers = ShardSubscribers.onReplicas(cluster, GitHubEvents.allChannels())) {
+            Map<String, String> config = sink(topic, "3");
+            config.put("redis.mode", "cluster");
+            config.put("redis.uri", cluster.seedUri());
+            config.put("redis.publish.command", "SPUBLISH");
+            config.put("delivery.guarantee", "at-least-once");
+            connect.configureConnector(name, config);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "not running");
+
+            long produced;
+            try (SteadyProducer producer = new SteadyProducer(connect, topic)) {
+                producer.awaitProduced(1000, TIMEOUT);
+                RedisClusterFixture.Node victim = cluster.masterForChannel("events:user:user0");
+                cluster.kill(victim);
+                long killedAt = System.currentTimeMillis();
+                cluster.awaitFailover(victim);
+                System.out.printf(Locale.ROOT, "cluster: %s killed, slots served again after %d ms%n", victim,
+                        System.currentTimeMillis() - killedAt);
+                producer.awaitProduced(producer.produced() + 1000, TIMEOUT);
+                connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 3, "a task died with the master");
+                produced = producer.stop();
+            }
+            awaitAllReceived(producedIds(produced), subscribers::received, "across the master's death");
+            ConnectClusters.awaitCommitted(connect, name, topic, produced, TIMEOUT);
+            assertOrderPerChannel(subscribers.received());
+        }
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void clusterSpublishFollowsFiveHundredSlotsReshardedMidStream() throws Exception {
+        String topic = "reshard-events";
+        String name = "cluster-reshard";
+        connect.kafka().createTopic(topic, 1);
+        try (RedisClusterFixture cluster = RedisClusterFixture.start()) {
+            RedisClusterFixture.Node from = cluster.masters().get(0);
+            RedisClusterFixture.Node to = cluster.masters().get(1);
+            Set<Integer> moving = new HashSet<>(cluster.slots(from).subList(0, 500));
+            Set<String> moved = new HashSet<>();
+            Set<String> staying = new HashSet<>();
+            for (String channel : GitHubEvents.allChannels()) {
+                (moving.contains(RedisClusterFixture.slot(channel)) ? moved : staying).add(channel);
+            }
+            assertTrue(!moved.isEmpty(), "some channels live in the slots that move");
+            Map<String, String> config = sink(topic, "1");
+            config.put("redis.mode", "cluster");
+            config.put("redis.uri", cluster.seedUris());
+            config.put("redis.publish.command", "SPUBLISH");
+            config.put("delivery.guarantee", "at-least-once");
+            try (ShardSubscribers onStaying = ShardSubscribers.onReplicas(cluster, staying)) {
+                connect.configureConnector(name, config);
+                connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
+                long resubscribedAt;
+                long produced;
+                try (SteadyProducer producer = new SteadyProducer(connect, topic)) {
+                    producer.awaitProduced(500, TIMEOUT);
+                    long start = System.currentTimeMillis();
+                    cluster.reshard(from, to, 500);
+                    System.out.printf(Locale.ROOT, "cluster: 500 slots resharded in %d ms while publishing%n",
+                            System.currentTimeMillis() - start);
+                    // The old owner unsubscribed the moved channels' subscribers (sunsubscribe); as a gateway
+                    // would, they subscribe again where the slots are now.
+                    try (ShardSubscribers onMoved = ShardSubscribers.onReplicas(cluster, moved)) {
+                        resubscribedAt = producer.produced();
+                        producer.awaitProduced(resubscribedAt + 1000, TIMEOUT);
+                        produced = producer.stop();
+                        // Events produced a batch after the new subscriptions stood must all arrive there.
+                        List<GitHubEvents.Event> later = SteadyProducer.events(produced)
+                                .subList((int) resubscribedAt + 25, (int) produced);
+                        awaitAllReceived(ids(later, moved), onMoved::received, "on the moved channels, at their new owner");
+                        assertTrue(!ids(later, moved).isEmpty(), "events were published on moved channels");
+                        assertEquals(to.port(), cluster.masterForChannel(moved.iterator().next()).port());
+                    }
+                }
+                awaitAllReceived(ids(SteadyProducer.events(produced), staying), onStaying::received,
+                        "on the channels that did not move, before, during and after the reshard");
+                ConnectClusters.awaitCommitted(connect, name, topic, produced, TIMEOUT);
+                assertOrderPerChannel(onStaying.received());
+            }
+        }
+        connect.deleteConnector(name);
+    }
+
+    private static Set<String> ids(List<GitHubEvents.Event> events, Set<String> channels) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (GitHubEvents.Event event : events) {
+            if (channels.contains(event.channel())) {
+                ids.add(event.id());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void clusterPublishIsBroadcastAndASubscriberOnAReplicaGetsEveryNotification() throws Exception {
+        String topic = "cluster-broadcast";
+        String name = "cluster-publish";
+        connect.kafka().createTopic(topic, 1);
+        try (RedisClusterFixture cluster = RedisClusterFixture.start()) {
+            RedisClusterFixture.Node replica = cluster.replicas().get(0);
+            try (Subscriber subscriber = Subscriber.psubscribe(replica.host(), replica.port(), "events:*")) {
+                Map<String, String> config = sink(topic, "1");
+                config.put("redis.mode", "cluster");
+                config.put("redis.uri", cluster.seedUri());
+                connect.configureConnector(name, config);
+                connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
+                List<GitHubEvents.Event> events = GitHubEvents.generate("b", 300, 11);
+                ConnectClusters.produce(connect, topic, events.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+                List<Subscriber.Message> received = subscriber.awaitCount(events.size(), TIMEOUT);
+                for (int i = 0; i < events.size(); i++) {
+                    assertEquals(events.get(i).channel(), received.get(i).channel());
+                    assertEquals(events.get(i).notification(), received.get(i).payload());
+                }
+            }
+        }
+        connect.deleteConnector(name);
+    }
+
+}

@@ -1,0 +1,332 @@
+package io.dualstream.connect.redis.publish;
+
+import io.dualstream.connect.redis.mapping.Notification;
+import org.apache.kafka.common.utils.ExponentialBackoff;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisAskDataException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes to a Redis Cluster over one connection of its own per node.
+ *
+ * <ul>
+ *   <li>{@code SPUBLISH}: each notification goes to the master owning its channel's slot; the batch becomes one
+ *   pipeline per node, all written before any reply is read. A channel always maps to one node, so its order is
+ *   kept. {@code MOVED} and {@code ASK} replies (resharding, failovers) are followed within the batch, a few
+ *   rounds at most, and a {@code MOVED} refreshes the slot map.</li>
+ *   <li>{@code PUBLISH}: any node broadcasts to the whole cluster, so each batch goes to one master; when it
+ *   fails, the next batch goes to another.</li>
+ * </ul>
+ *
+ * <p>Jedis's {@link ClusterConnectionProvider} discovers the cluster from the seeds and keeps the slot map; its
+ * pools serve only those topology reads. Its {@code ClusterPipeline} is not used: it reads every reply before
+ * returning (the best-effort path reads them one batch later), does not follow {@code MOVED} inside a pipeline,
+ * and logs an ERROR per failed node on every batch during an outage.
+ *
+ * <p>A node whose connection fails is held off with a growing backoff: its share of each batch is reported
+ * undelivered at once (the other nodes' share goes out), and the slot map is re-read at most every
+ * {@value #REFRESH_INTERVAL_MS} ms until its slots have moved to a promoted replica.
+ */
+final class ClusterPublisher implements NotificationPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterPublisher.class);
+    static final long REFRESH_INTERVAL_MS = 200;
+    private static final int MAX_REDIRECT_ROUNDS = 3;
+
+    private final List<HostAndPort> seeds;
+    private final RedisClientSettings settings;
+    private final JedisClientConfig clientConfig;
+    private final Time time;
+    private final ExponentialBackoff holdOff;
+    private ClusterConnectionProvider slots;
+    private final Map<HostAndPort, NodeConnection> connections = new HashMap<>();
+    private final Map<HostAndPort, NodeState> failing = new HashMap<>();
+    private HostAndPort broadcastNode;
+    private long nextRefreshMs;
+    private long refreshes;
+    private long redirects;
+    private Replies inFlight;
+
+    /** A node that failed: when to try it again. */
+    private static final class NodeState {
+        int failures;
+        long retryAtMs;
+    }
+
+    ClusterPublisher(List<HostAndPort> seeds, RedisClientSettings settings, JedisClientConfig clientConfig) {
+        this(seeds, settings, clientConfig, Time.SYSTEM);
+    }
+
+    ClusterPublisher(List<HostAndPort> seeds, RedisClientSettings settings, JedisClientConfig clientConfig, Time time) {
+        this.seeds = seeds;
+        this.settings = settings;
+        this.clientConfig = clientConfig;
+        this.time = time;
+        this.holdOff = new ExponentialBackoff(settings.retryBackoffMs(), 2, settings.retryBackoffMaxMs(), 0.2);
+    }
+
+    /**
+     * Reads the cluster's layout now, at task start, while the seeds are most likely up: once known, the slot map
+     * is refreshed from any known node, so the seeds may later die. A cluster that cannot be reached now is
+     * tried again with the first batch.
+     */
+    void discover() {
+        try {
+            refreshIfDue(time.milliseconds());
+        } catch (JedisException e) {
+            log.info("Cannot read the cluster layout from {} yet ({}); trying again with the first batch", seeds,
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public Replies send(List<Notification> batch) {
+        if (inFlight != null) {
+            throw new IllegalStateException("the replies of the previous batch were not read");
+        }
+        int size = batch.size();
+        if (size == 0) {
+            return Replies.of(PublishResult.complete(0, 0));
+        }
+        long now = time.milliseconds();
+        try {
+            refreshIfDue(now);
+        } catch (JedisException e) {
+            return Replies.of(PublishResult.failed(size, e));
+        }
+        BatchOutcome outcome = new BatchOutcome(size);
+        Map<HostAndPort, NodePipeline> pipelines = route(batch, outcome, now);
+        write(pipelines, batch, outcome);
+        if (pipelines.values().stream().allMatch(NodePipeline::failed)) {
+            // Nothing to wait for: every node's share failed while it was written (or was held off).
+            read(pipelines, outcome);
+            return Replies.of(outcome.result());
+        }
+        Replies replies = new Replies() {
+            @Override
+            public PublishResult await() {
+                if (inFlight != this) {
+                    throw new IllegalStateException("these replies were already read");
+                }
+                inFlight = null;
+                read(pipelines, outcome);
+                followRedirects(batch, outcome);
+                return outcome.result();
+            }
+        };
+        inFlight = replies;
+        return replies;
+    }
+
+    /** Groups the batch by node, keeping batch order within each node; held-off nodes' shares fail at once. */
+    private Map<HostAndPort, NodePipeline> route(List<Notification> batch, BatchOutcome outcome, long now) {
+        Map<HostAndPort, NodePipeline> pipelines = new LinkedHashMap<>();
+        if (!settings.command().sharded()) {
+            HostAndPort node = broadcastNode(now);
+            if (node == null) {
+                JedisConnectionException down = new JedisConnectionException("no cluster node is available");
+                for (int i = 0; i < batch.size(); i++) {
+                    outcome.undelivered(i, down);
+                }
+                return pipelines;
+            }
+            NodePipeline pipeline = pipeline(pipelines, node);
+            for (int i = 0; i < batch.size(); i++) {
+                pipeline.add(i);
+            }
+            return pipelines;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            HostAndPort node = slots.getNode(JedisClusterCRC16.getSlot(batch.get(i).channel()));
+            if (node == null) {
+                outcome.undelivered(i, new JedisConnectionException("no node serves the slot of this channel"));
+            } else if (heldOff(node, now)) {
+                outcome.undelivered(i, new JedisConnectionException("cluster node " + node + " is failing; next attempt in "
+                        + (failing.get(node).retryAtMs - now) + " ms"));
+            } else {
+                pipeline(pipelines, node).add(i);
+            }
+        }
+        return pipelines;
+    }
+
+    private NodePipeline pipeline(Map<HostAndPort, NodePipeline> pipelines, HostAndPort node) {
+        return pipelines.computeIfAbsent(node, n -> new NodePipeline(connections.computeIfAbsent(n,
+                address -> new NodeConnection(address, clientConfig))));
+    }
+
+    private void write(Map<HostAndPort, NodePipeline> pipelines, List<Notification> batch, BatchOutcome outcome) {
+        for (NodePipeline pipeline : pipelines.values()) {
+            pipeline.write(batch, settings.command().protocolCommand(), settings.pipelineSize(), outcome);
+        }
+    }
+
+    private void read(Map<HostAndPort, NodePipeline> pipelines, BatchOutcome outcome) {
+        for (Map.Entry<HostAndPort, NodePipeline> entry : pipelines.entrySet()) {
+            NodePipeline pipeline = entry.getValue();
+            pipeline.read(outcome);
+            if (pipeline.failed()) {
+                nodeFailed(entry.getKey());
+            } else {
+                failing.remove(entry.getKey());
+            }
+        }
+    }
+
+    /**
+     * Sends again what was redirected, to the node named in the reply, in batch order per target node. ASK is
+     * one-shot (the slot is being migrated): ASKING precedes that one command only.
+     */
+    private void followRedirects(List<Notification> batch, BatchOutcome outcome) {
+        for (int round = 0; round < MAX_REDIRECT_ROUNDS; round++) {
+            List<BatchOutcome.Redirect> redirected = outcome.takeRedirects();
+            if (redirected.isEmpty()) {
+                return;
+            }
+            redirects += redirected.size();
+            redirected.sort(Comparator.comparingInt(BatchOutcome.Redirect::index));
+            if (redirected.stream().anyMatch(r -> r.reply() instanceof JedisMovedDataException)) {
+                refresh();
+            }
+            Map<HostAndPort, NodePipeline> pipelines = new LinkedHashMap<>();
+            for (BatchOutcome.Redirect redirect : redirected) {
+                if (redirect.reply() instanceof JedisAskDataException) {
+                    asking(redirect, batch, outcome);
+                } else {
+                    pipeline(pipelines, redirect.reply().getTargetNode()).add(redirect.index());
+                }
+            }
+            write(pipelines, batch, outcome);
+            read(pipelines, outcome);
+        }
+    }
+
+    private void asking(BatchOutcome.Redirect redirect, List<Notification> batch, BatchOutcome outcome) {
+        HostAndPort target = redirect.reply().getTargetNode();
+        NodeConnection connection = connections.computeIfAbsent(target, address -> new NodeConnection(address, clientConfig));
+        NodePipeline pipeline = new NodePipeline(connection);
+        pipeline.add(redirect.index());
+        try {
+            connection.executeCommand(new CommandArguments(Protocol.Command.ASKING));
+        } catch (JedisException e) {
+            outcome.undelivered(redirect.index(), e);
+            nodeFailed(target);
+            return;
+        }
+        pipeline.write(batch, settings.command().protocolCommand(), 1, outcome);
+        pipeline.read(outcome);
+        if (pipeline.failed()) {
+            nodeFailed(target);
+        }
+    }
+
+    /** Any master can broadcast a PUBLISH; keep the one in use until it fails, then prefer one that never failed. */
+    private HostAndPort broadcastNode(long now) {
+        if (broadcastNode != null && !heldOff(broadcastNode, now)) {
+            return broadcastNode;
+        }
+        broadcastNode = null;
+        HostAndPort retry = null;
+        for (String key : slots.getPrimaryNodes().keySet()) {
+            HostAndPort master = HostAndPort.from(key);
+            if (!failing.containsKey(master)) {
+                broadcastNode = master;
+                return master;
+            }
+            if (retry == null && !heldOff(master, now)) {
+                retry = master;
+            }
+        }
+        broadcastNode = retry;
+        return retry;
+    }
+
+    private boolean heldOff(HostAndPort node, long now) {
+        NodeState state = failing.get(node);
+        return state != null && now < state.retryAtMs;
+    }
+
+    private void nodeFailed(HostAndPort node) {
+        NodeConnection connection = connections.remove(node);
+        if (connection != null) {
+            connection.closeQuietly();
+        }
+        NodeState state = failing.computeIfAbsent(node, n -> new NodeState());
+        long wait = holdOff.backoff(state.failures++);
+        state.retryAtMs = time.milliseconds() + wait;
+        if (state.failures == 1) {
+            log.debug("Cluster node {} failed; holding it off for {} ms and re-reading the slot map", node, wait);
+        }
+        if (node.equals(broadcastNode)) {
+            broadcastNode = null;
+        }
+    }
+
+    /** Discovers the cluster on first use; re-reads the slot map while some node is failing. */
+    private void refreshIfDue(long now) {
+        if (slots == null) {
+            // Created on first use, so that a cluster that is down at start is a publish failure, retried later.
+            slots = new ClusterConnectionProvider(new LinkedHashSet<>(seeds), clientConfig);
+            nextRefreshMs = now + REFRESH_INTERVAL_MS;
+            return;
+        }
+        if (!failing.isEmpty() && now >= nextRefreshMs) {
+            refresh();
+        }
+    }
+
+    private void refresh() {
+        slots.renewSlotCache();
+        refreshes++;
+        nextRefreshMs = time.milliseconds() + REFRESH_INTERVAL_MS;
+        // A node the slot map no longer names as a master has nothing left to retry.
+        failing.keySet().removeIf(node -> !slots.getPrimaryNodes().containsKey(node.toString()));
+    }
+
+    @Override
+    public long topologyRefreshes() {
+        return refreshes;
+    }
+
+    @Override
+    public long redirectsFollowed() {
+        return redirects;
+    }
+
+    @Override
+    public void close() {
+        inFlight = null;
+        connections.values().forEach(NodeConnection::closeQuietly);
+        connections.clear();
+        if (slots != null) {
+            try {
+                slots.close();
+            } catch (RuntimeException ignored) {
+                // closing pools of dead nodes
+            }
+            slots = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cluster " + seeds;
+    }
+}
