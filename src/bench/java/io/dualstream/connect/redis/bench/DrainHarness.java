@@ -12,6 +12,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
 
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -272,8 +273,11 @@ public final class DrainHarness {
     private static double report(String what, long count, long start, long end, String cpuSpent) {
         double seconds = (end - start) / 1e9;
         double rate = count / seconds;
-        System.out.printf("%-52s %,9d in %6.2f s = %,10.0f /s; %s; gc so far: %d collections, %d ms%n", what, count,
-                seconds, rate, cpuSpent, BenchStack.gcCount(), BenchStack.gcMillis());
+        // Wall-clock window, to pick the run out of a JFR recording (src/bench/jfr-task-profile).
+        LocalTime finished = LocalTime.now().minusNanos(System.nanoTime() - end);
+        System.out.printf("%-52s %,9d in %6.2f s = %,10.0f /s; %s; gc so far: %d collections, %d ms; %s to %s%n", what,
+                count, seconds, rate, cpuSpent, BenchStack.gcCount(), BenchStack.gcMillis(),
+                finished.minusNanos(end - start), finished);
         return rate;
     }
 }
