@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The referenced fields of one JSON object, captured by {@link StreamingJsonReader}: per slot of its
  * {@link JsonPaths}, {@link Reference#MISSING}, {@code null} (an explicit JSON null), a Boolean, a
- * {@link CapturedScalar} (text and numbers, which stay in a reusable buffer) or a Jackson node (an object or array
+ * {@link CapturedScalar} (a string or number, whose characters stay in a reusable buffer) or a Jackson node (an object or array
  * that a field references whole). {@link FieldPath} walks it like any other value.
  *
  * <p>One instance per reader, reused for every record: it is valid until the next record is read.
@@ -17,7 +17,7 @@ final class CapturedJson {
     private final JsonPaths paths;
     private final Object[] values;
     private final CapturedScalar[] scalars;
-    /** The characters of captured text and big integers, one after the other. */
+    /** The characters of the captured strings and numbers, one after the other. */
     private char[] chars = new char[256];
     private int charCount;
 
@@ -29,10 +29,6 @@ final class CapturedJson {
             scalars[i] = new CapturedScalar(this);
         }
         clear();
-    }
-
-    JsonPaths paths() {
-        return paths;
     }
 
     /** Forgets everything: every referenced field is missing until captured. */
