@@ -1,6 +1,7 @@
 package io.dualstream.quickstart;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class LiveView {
 
     /** What does not change while the quickstart runs: where things are, for the header and the hints. */
     public record Setup(String kafka, String topic, int partitions, String restUrl, String connector,
-                        QuickstartRedis redis, int rate) {
+                        QuickstartRedis redis, int rate, URI pageUrl) {
     }
 
     private static final String CLEAR_AND_HOME = "\u001b[H\u001b[2J";
@@ -63,6 +64,7 @@ public final class LiveView {
         lines.add(String.format(Locale.ROOT, "  Connect    %s, connector %s: %s", setup.restUrl(), setup.connector(), state));
         lines.add(String.format(Locale.ROOT, "  Redis      %s (%s), PSUBSCRIBE %s", setup.redis().uri(),
                 setup.redis().origin(), NotificationWatcher.PATTERN));
+        lines.add("  Browser    " + setup.pageUrl() + " (live page: notifications from Redis, events from Kafka)");
         lines.add("");
         lines.add(String.format(Locale.ROOT, "  events produced   %,10d   (%d/s)", produced, setup.rate()));
         lines.add(String.format(Locale.ROOT, "  notifications     %,10d   %8.1f/s   on %d channels", stats.received(),
@@ -75,7 +77,7 @@ public final class LiveView {
             lines.add(String.format(Locale.ROOT, "    %-34s %,8d", channel.channel(), channel.count()));
         }
         lines.add("");
-        lines.add("  Try in another terminal:");
+        lines.add("  Try in another terminal (or open " + setup.pageUrl() + "):");
         lines.add("    curl -s " + setup.restUrl() + "/connectors/" + setup.connector() + "/status");
         lines.add("    redis-cli -h " + setup.redis().host() + " -p " + setup.redis().port() + " psubscribe '"
                 + NotificationWatcher.PATTERN + "'");

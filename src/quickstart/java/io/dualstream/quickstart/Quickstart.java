@@ -3,9 +3,11 @@ package io.dualstream.quickstart;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualstream.quickstart.gateway.Gateway;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URL;
@@ -137,11 +139,13 @@ public final class Quickstart {
         QuickstartKafka kafka = null;
         QuickstartWorker worker = null;
         NotificationWatcher watcher = null;
+        Gateway gateway = null;
         SampleProducer producer = null;
         LiveStats stats = new LiveStats();
         LiveView view = null;
         try {
-            requireFreePort(options.restPort());
+            requireFreePort(options.restPort(), "quickstart.rest.port", " (another Connect worker?)");
+            requireFreePort(options.httpPort(), "quickstart.http.port", "");
             redis = step("Redis", () -> QuickstartRedis.obtain(options.redisUri(), "localhost", 6379, options.workDir()),
                     found -> found.uri() + " (" + found.origin() + ")");
             kafka = step(options.bootstrapServers() == null ? "Kafka (embedded KRaft broker)" : "Kafka",
@@ -165,6 +169,9 @@ public final class Quickstart {
             });
             watcher = new NotificationWatcher(redis, stats);
             watcher.start();
+            QuickstartRedis redisRef = redis;
+            gateway = step("live page (gateway on 127.0.0.1:" + options.httpPort() + ")",
+                    () -> startGateway(redisRef, kafkaRef, topic, connectorConfig), started -> started.url().toString());
             producer = new SampleProducer(kafka.bootstrapServers(), topic, options.rate());
             producer.start();
             out.println(String.format(Locale.ROOT, "Producing %d events/s to %s; watching PSUBSCRIBE %s%s", options.rate(),
@@ -172,13 +179,14 @@ public final class Quickstart {
                             : " for " + options.duration().toSeconds() + " s"));
             view = new LiveView(out, ansi(), new LiveView.Setup(
                     kafka.isEmbedded() ? "embedded KRaft broker " + kafka.bootstrapServers() : kafka.bootstrapServers(),
-                    topic, partitions, rest.baseUrl(), name, redis, options.rate()), startMillis);
+                    topic, partitions, rest.baseUrl(), name, redis, options.rate(), gateway.url()), startMillis);
             watch(view, stats, producer, rest, name);
             producer.close();
             awaitDrain(stats, producer);
             return stats.received() > 0 ? 0 : noNotifications(logFile);
         } finally {
             closeQuietly(producer, "producer", stopped);
+            closeQuietly(gateway, "gateway", stopped);
             closeQuietly(watcher, "subscriber", stopped);
             closeQuietly(worker, "Connect worker", stopped);
             if (kafka != null && kafka.isEmbedded()) {
@@ -194,13 +202,26 @@ public final class Quickstart {
         }
     }
 
-    /** Fails before anything starts when the REST port is taken, the usual cause being another worker. */
-    private static void requireFreePort(int port) {
+    /** Fails before anything starts when a port the quickstart listens on is taken. */
+    private static void requireFreePort(int port, String flag, String likelyCause) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("localhost", port));
         } catch (IOException e) {
-            throw new QuickstartException("port " + port + " is in use (another Connect worker?): stop it, or pass "
-                    + "another port with -Dquickstart.rest.port=PORT");
+            throw new QuickstartException("port " + port + " is in use" + likelyCause + ": stop it, or pass "
+                    + "another port with -D" + flag + "=PORT");
+        }
+    }
+
+    /** The live page's gateway: the same Redis and topic as the connector, its channel template. */
+    private Gateway startGateway(QuickstartRedis redis, QuickstartKafka kafka, String topic,
+                                 Map<String, String> connectorConfig) {
+        try {
+            return Gateway.start(options.httpPort(), redis.host(), redis.port(), kafka.bootstrapServers(), topic,
+                    connectorConfig.get("channel.template"));
+        } catch (IOException | RuntimeException e) {
+            throw new QuickstartException("the live page's gateway did not start on 127.0.0.1:" + options.httpPort()
+                    + ": " + e.getMessage() + (e instanceof BindException ? " (pass another port with "
+                    + "-Dquickstart.http.port=PORT)" : ""), e);
         }
     }
 

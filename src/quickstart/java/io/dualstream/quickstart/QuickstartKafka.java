@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -86,8 +87,7 @@ public final class QuickstartKafka implements AutoCloseable {
                     throw e;
                 }
             }
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
+            return describedPartitions(admin, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QuickstartException("interrupted while creating topic " + topic, e);
@@ -97,10 +97,37 @@ public final class QuickstartKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * The topic's partition count. Right after it was created, a broker may not know it yet
+     * (UnknownTopicOrPartitionException): asked again until it does, for up to 30 s.
+     */
+    private static int describedPartitions(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(100); // the new topic's metadata is on its way to the broker
+        }
+    }
+
+    /** Stops the embedded broker, if this started one; an interrupt is kept on the flag for the caller. */
     @Override
-    public void close() throws Exception {
-        if (embedded != null) {
+    public void close() {
+        if (embedded == null) {
+            return;
+        }
+        try {
             embedded.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new QuickstartException("the embedded Kafka broker did not stop cleanly: " + e.getMessage(), e);
         }
     }
 }

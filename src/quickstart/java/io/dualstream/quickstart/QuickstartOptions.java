@@ -13,9 +13,10 @@ import java.util.Properties;
  * @param duration how long to run; null runs until Ctrl-C
  * @param bootstrapServers an existing Kafka; null starts an embedded broker
  * @param redisUri an existing Redis; null uses localhost:6379 or spawns redis-server
+ * @param httpPort the live page's port (the gateway binds 127.0.0.1 only)
  */
 public record QuickstartOptions(int rate, Duration duration, String bootstrapServers, String redisUri, int restPort,
-                                Path pluginPath, Path connectorConfig, Path workDir, View view) {
+                                int httpPort, Path pluginPath, Path connectorConfig, Path workDir, View view) {
 
     /** How the live view is drawn. */
     public enum View {
@@ -38,6 +39,7 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
                 optional(props, "quickstart.bootstrap.servers"),
                 optional(props, "quickstart.redis.uri"),
                 positiveInt(props, "quickstart.rest.port", 8083, 65_535, "a TCP port"),
+                positiveInt(props, "quickstart.http.port", 8080, 65_535, "a TCP port"),
                 pluginPath,
                 connectorConfig,
                 Path.of(optional(props, "quickstart.work.dir") == null ? "target/quickstart"

@@ -36,6 +36,7 @@ class QuickstartOptionsTest {
         QuickstartOptions options = QuickstartOptions.from(props);
         assertEquals(50, options.rate());
         assertEquals(8083, options.restPort());
+        assertEquals(8080, options.httpPort(), "the live page on http://localhost:8080");
         assertNull(options.duration(), "no duration: run until Ctrl-C");
         assertNull(options.bootstrapServers(), "no Kafka given: start an embedded broker");
         assertNull(options.redisUri());
@@ -65,6 +66,11 @@ class QuickstartOptionsTest {
         props.setProperty("quickstart.rest.port", "70000");
         error = assertThrows(QuickstartException.class, () -> QuickstartOptions.from(props));
         assertTrue(error.getMessage().startsWith("quickstart.rest.port must be a whole number from 1 to 65535"),
+                error.getMessage());
+        props.setProperty("quickstart.rest.port", "8083");
+        props.setProperty("quickstart.http.port", "0");
+        error = assertThrows(QuickstartException.class, () -> QuickstartOptions.from(props));
+        assertTrue(error.getMessage().startsWith("quickstart.http.port must be a whole number from 1 to 65535"),
                 error.getMessage());
     }
 

@@ -120,10 +120,7 @@ class BadInputIT {
         Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, redis);
         config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("channel.template", "events:{header.tenant}:{source_type}:{source_id}");
-        config.put("errors.tolerance", "all");
-        config.put("errors.deadletterqueue.topic.name", DLQ);
-        config.put("errors.deadletterqueue.topic.replication.factor", "1");
-        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        ConnectClusters.withDeadLetterQueue(config, DLQ);
         connect.configureConnector(CONNECTOR, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1, "not running");
 

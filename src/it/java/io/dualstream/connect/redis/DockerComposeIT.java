@@ -146,6 +146,14 @@ class DockerComposeIT {
     }
 
     @Test
+    void everyPublishedPortIsBoundToLoopbackOnly() throws IOException {
+        List<String> published = new ArrayList<>();
+        compose().path("services").forEach(service -> service.path("ports").forEach(p -> published.add(p.asText())));
+        assertEquals(List.of("127.0.0.1:9092:9092", "127.0.0.1:8083:8083"), published,
+                "host:container pairs without an address listen on every interface");
+    }
+
+    @Test
     void hostsAndPortsAgreeAcrossTheFileAndTheConfigs() throws IOException {
         Properties worker = workerProperties();
         JsonNode kafkaEnv = service("kafka").path("environment");
@@ -186,9 +194,12 @@ class DockerComposeIT {
         String inContainer = mounts.get("./config/docker-redis-pubsub-sink.json");
         assertTrue(command("register").contains("--data @" + inContainer), command("register"));
 
-        List<String> errors = new RedisPubSubSinkConnector().validate(registered).configValues().stream()
+        // "redis" only resolves inside the compose network: validate() runs offline here.
+        List<String> dialled = new ArrayList<>();
+        List<String> errors = OfflineConnectors.recording(dialled).validate(registered).configValues().stream()
                 .filter(v -> !v.errorMessages().isEmpty()).map(ConfigValue::name).toList();
         assertEquals(List.of(), errors);
+        assertEquals(List.of("redis:6379"), dialled);
 
         JsonNode example = new ObjectMapper().readTree(BASE.resolve("config/redis-pubsub-sink.json").toFile());
         Map<String, String> expected = new HashMap<>(new ObjectMapper().convertValue(example.get("config"),

@@ -6,9 +6,11 @@ import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
+import io.dualstream.connect.redis.testing.RedisSentinelFixture;
 import io.dualstream.connect.redis.testing.ShardSubscribers;
 import io.dualstream.connect.redis.testing.SteadyProducer;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.connect.redis.testing.TaskMetricsJmx;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,4 +246,66 @@ class PackagedTopologiesIT {
         connect.deleteConnector(name);
     }
 
+    @Test
+    void sentinelAtLeastOnceFollowsAGracefulFailoverAndACrashWithoutLosingAnEvent() throws Exception {
+        String topic = "sentinel-events";
+        String name = "sentinel-sink";
+        connect.kafka().createTopic(topic, 1);
+        try (RedisSentinelFixture sentinels = RedisSentinelFixture.start()) {
+            RedisSentinelFixture.Node first = sentinels.master();
+            Map<String, String> config = sink(topic, "1");
+            config.put("redis.uri", "redis-sentinel://" + sentinels.sentinelUris().replace("redis://", "")
+                    + "#" + sentinels.masterName());
+            config.put("delivery.guarantee", "at-least-once");
+            connect.configureConnector(name, config);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
+            List<GitHubEvents.Event> afterSwitch;
+            List<GitHubEvents.Event> afterCrash;
+            long produced;
+            // Sentinel disconnects every Pub/Sub client of the nodes it reconfigures (CLIENT KILL TYPE pubsub), so
+            // that they subscribe again where the master is now: a gateway does so; these subscribers do too.
+            try (SteadyProducer producer = new SteadyProducer(connect, topic);
+                 Subscriber before = Subscriber.psubscribe(first.host(), first.port(), "events:*")) {
+                producer.awaitProduced(500, TIMEOUT);
+                RedisSentinelFixture.Node promoted = sentinels.failover();
+                try (Subscriber onPromoted = Subscriber.psubscribe(promoted.host(), promoted.port(), "events:*")) {
+                    long from = producer.produced() + 25;
+                    producer.awaitProduced(from + 500, TIMEOUT);
+                    Await.until("no connection of the connector on the demoted " + first, TIMEOUT,
+                            (java.util.function.BooleanSupplier) () -> named(sentinels, first, name) == 0);
+                    long to = producer.produced();
+                    afterSwitch = SteadyProducer.events(to).subList((int) from, (int) to);
+                    awaitAllReceived(ids(afterSwitch), onPromoted::received, "on the new master after the graceful failover");
+                }
+                RedisSentinelFixture.Node crashed = sentinels.killMaster();
+                RedisSentinelFixture.Node next = sentinels.awaitNewMaster(crashed);
+                try (Subscriber onNext = Subscriber.psubscribe(next.host(), next.port(), "events:*")) {
+                    long from = producer.produced() + 25;
+                    producer.awaitProduced(from + 1000, TIMEOUT);
+                    connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "a task died with the master");
+                    produced = producer.stop();
+                    afterCrash = SteadyProducer.events(produced).subList((int) from, (int) produced);
+                    awaitAllReceived(ids(afterCrash), onNext::received, "on the new master after the crash");
+                }
+                assertTrue(!before.received().isEmpty(), "the first master's subscriber got the first events");
+            }
+            ConnectClusters.awaitCommitted(connect, name, topic, produced, TIMEOUT);
+            // Redis took every event: nothing dropped, all published (retries may publish some twice).
+            javax.management.ObjectName metrics = TaskMetricsJmx.plugin(name, 0);
+            assertTrue(TaskMetricsJmx.read(metrics, "notifications-published-total") >= produced,
+                    "every event was published");
+            assertEquals(0.0, TaskMetricsJmx.read(metrics, "notifications-dropped-total"));
+            assertTrue(TaskMetricsJmx.read(metrics, "topology-refreshes-total") >= 2, "both switches followed");
+        }
+        connect.deleteConnector(name);
+    }
+
+    private static Set<String> ids(List<GitHubEvents.Event> events) {
+        return ids(events, new HashSet<>(GitHubEvents.allChannels()));
+    }
+
+    private static long named(RedisSentinelFixture sentinels, RedisSentinelFixture.Node node, String connector) {
+        return sentinels.clientList(node).stream().map(ClientInfo::name)
+                .filter(("kafka-connect-redis-pubsub:" + connector)::equals).count();
+    }
 }

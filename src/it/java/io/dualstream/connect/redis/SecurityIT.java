@@ -54,9 +54,9 @@ class SecurityIT {
         Path[] server = certs.serverCertificate("redis", "IP:127.0.0.1");
         clientKeystore = certs.clientKeystore("sink-client");
         tlsPort = RedisProcess.freePort();
-        redis = tlsRedis(server, tlsPort, "no");
+        redis = certs.tlsRedis(server, tlsPort, false);
         mtlsPort = RedisProcess.freePort();
-        mutualTlsRedis = tlsRedis(server, mtlsPort, "yes");
+        mutualTlsRedis = certs.tlsRedis(server, mtlsPort, true);
         for (RedisFixture r : List.of(redis, mutualTlsRedis)) {
             try (var admin = r.client()) {
                 admin.aclSetUser("sink", "on", ">" + PASSWORD, "+@connection", "+ping", "+publish", "+multi", "+discard", "&*");
@@ -65,19 +65,13 @@ class SecurityIT {
         }
     }
 
-    private static RedisFixture tlsRedis(Path[] certificate, int port, String authClients) {
-        return RedisFixture.start("--tls-port", Integer.toString(port), "--tls-cert-file", certificate[0].toString(),
-                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", certs.caCertificate().toString(),
-                "--tls-auth-clients", authClients);
-    }
-
     @AfterAll
     static void stopRedis() {
         redis.close();
         mutualTlsRedis.close();
     }
 
-    /** A valid TLS configuration for the ACL user 'sink', trusting the test CA given as PEM. */
+    /** A valid TLS configuration for the ACL user 'sink', trusting the test CA given as PEM, with no type set. */
     private static Map<String, String> config(int port) {
         Map<String, String> props = new HashMap<>();
         props.put("name", "secure");
@@ -88,7 +82,6 @@ class SecurityIT {
         props.put("redis.password", PASSWORD);
         props.put("redis.timeout.ms", "3000");
         props.put("redis.ssl.truststore.location", certs.caCertificate().toString());
-        props.put("redis.ssl.truststore.type", "PEM");
         return props;
     }
 
@@ -105,10 +98,14 @@ class SecurityIT {
     @Test
     void aCorrectTlsAndAclSetupValidatesAndPublishes() {
         assertEquals(Map.of(), errors(config(tlsPort)));
+        assertPublishesOneRecord(config(tlsPort), redis);
+    }
 
+    /** A task started with {@code props} publishes one record, which a subscriber on {@code server} receives. */
+    private static void assertPublishesOneRecord(Map<String, String> props, RedisFixture server) {
         RedisPubSubSinkTask task = new RedisPubSubSinkTask();
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
-            task.start(config(tlsPort));
+        try (Subscriber subscriber = Subscriber.psubscribe(server, "events:*")) {
+            task.start(props);
             task.put(List.of(new SinkRecord("events", 0, null, null, null,
                     Map.of("id", "e1", "type", "push", "source_type", "repo", "source_id", "acme/app"), 0)));
             assertEquals("events:repo:acme/app", subscriber.awaitCount(1, Duration.ofSeconds(10)).get(0).channel());
@@ -199,6 +196,22 @@ class SecurityIT {
         withCertificate.put("redis.ssl.keystore.location", clientKeystore.toString());
         withCertificate.put("redis.ssl.keystore.password", TestCertificates.TRUSTSTORE_PASSWORD);
         assertEquals(Map.of(), errors(withCertificate));
+    }
+
+    @Test
+    void mutualTlsTakesTheKeyAndCertificateFromOnePemFilePlainOrEncrypted() {
+        Map<String, String> plain = config(mtlsPort);
+        plain.put("redis.ssl.keystore.location", certs.clientPem("pem-client", null).toString());
+        plain.put("redis.ssl.keystore.type", "PEM");
+        assertEquals(Map.of(), errors(plain));
+
+        Map<String, String> encrypted = config(mtlsPort);
+        encrypted.put("redis.ssl.keystore.location", certs.clientPem("pem-client", PASSWORD).toString());
+        encrypted.put("redis.ssl.keystore.type", "PEM");
+        encrypted.put("redis.ssl.keystore.password", PASSWORD);
+        assertEquals(Map.of(), errors(encrypted));
+
+        assertPublishesOneRecord(encrypted, mutualTlsRedis);
     }
 
     @Test

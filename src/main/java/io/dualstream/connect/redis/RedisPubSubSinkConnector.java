@@ -19,7 +19,17 @@ import java.util.Map;
  */
 public class RedisPubSubSinkConnector extends SinkConnector {
 
+    private final RedisAccessCheck.Dialer dialer;
     private Map<String, String> props;
+
+    public RedisPubSubSinkConnector() {
+        this(RedisAccessCheck.NETWORK);
+    }
+
+    /** For unit tests: validate() talks to Redis only through {@code dialer}. */
+    RedisPubSubSinkConnector(RedisAccessCheck.Dialer dialer) {
+        this.dialer = dialer;
+    }
 
     @Override
     public String version() {
@@ -82,13 +92,13 @@ public class RedisPubSubSinkConnector extends SinkConnector {
     }
 
     /** Asks Redis, once the settings are valid on paper, whether TLS, the credentials and PUBLISH work. */
-    private static Map<String, String> redisErrors(Map<String, String> connectorConfigs) {
+    private Map<String, String> redisErrors(Map<String, String> connectorConfigs) {
         RedisPubSubSinkConfig config;
         try {
             config = new RedisPubSubSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
             return Map.of();
         }
-        return RedisAccessCheck.check(config);
+        return RedisAccessCheck.check(config, dialer);
     }
 }

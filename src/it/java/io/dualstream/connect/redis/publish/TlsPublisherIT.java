@@ -62,12 +62,6 @@ class TlsPublisherIT {
         }
     }
 
-    private static RedisFixture tlsRedis(Path[] certificate, int tlsPort) {
-        return RedisFixture.start("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate[0].toString(),
-                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", certs.caCertificate().toString(),
-                "--tls-auth-clients", "no");
-    }
-
     private static NotificationPublisher publisher(String uri) {
         return new RedisPubSubSinkConfig(Map.of("redis.uri", uri, "redis.timeout.ms", "3000")).topology().publisher("tls-it");
     }
@@ -75,7 +69,7 @@ class TlsPublisherIT {
     @Test
     void publishesOverTlsToAServerWithATrustedCertificateForItsName() throws IOException {
         int tlsPort = RedisProcess.freePort();
-        try (RedisFixture redis = tlsRedis(certs.serverCertificate("good", "DNS:localhost,IP:127.0.0.1"), tlsPort);
+        try (RedisFixture redis = certs.tlsRedis(certs.serverCertificate("good", "DNS:localhost,IP:127.0.0.1"), tlsPort, false);
              Subscriber subscriber = Subscriber.psubscribe(redis, "events:*");
              NotificationPublisher publisher = publisher("rediss://localhost:" + tlsPort)) {
             assertEquals(1, publisher.send(BATCH).await().subscribersReached());
@@ -84,9 +78,10 @@ class TlsPublisherIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the server is a resource only so that it runs while the publisher tries it
     void refusesACertificateIssuedForAnotherHost() throws IOException {
         int tlsPort = RedisProcess.freePort();
-        try (RedisFixture redis = tlsRedis(certs.serverCertificate("other", "DNS:other.example"), tlsPort);
+        try (RedisFixture redis = certs.tlsRedis(certs.serverCertificate("other", "DNS:other.example"), tlsPort, false);
              NotificationPublisher publisher = publisher("rediss://localhost:" + tlsPort)) {
             PublishResult result = publisher.send(BATCH).await();
             assertEquals(0, result.delivered());

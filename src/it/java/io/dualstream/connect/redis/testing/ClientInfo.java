@@ -25,6 +25,11 @@ public record ClientInfo(long id, String name, String addr, String flags, String
         return name.startsWith("sentinel-");
     }
 
+    /** A link Redis or Sentinel keeps on its own, not a client's connection. */
+    public boolean background() {
+        return replicationLink() || sentinelLink();
+    }
+
     /** The clients connected through {@code jedis}'s node, leaving out {@code jedis}'s own connection. */
     public static List<ClientInfo> list(Jedis jedis) {
         long self = jedis.clientId();

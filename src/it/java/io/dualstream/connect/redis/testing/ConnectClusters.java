@@ -60,6 +60,15 @@ public final class ConnectClusters {
         return config;
     }
 
+    /** Makes the connector tolerate bad records and send them to {@code topic}, with the error context in headers. */
+    public static Map<String, String> withDeadLetterQueue(Map<String, String> config, String topic) {
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", topic);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        return config;
+    }
+
     /** Sends key/value pairs (a null value is a tombstone) and waits until Kafka has them all. */
     public static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
         Map<String, Object> props = new HashMap<>();

@@ -41,17 +41,10 @@ public final class RedisClusterFixture implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     /** A node of the cluster. Its id stays when it is restarted; its role may change with failovers. */
-    public record Node(int port, String id) {
+    public record Node(int port, String id) implements RedisEndpoint {
+        @Override
         public String host() {
             return HOST;
-        }
-
-        public String uri() {
-            return "redis://" + HOST + ":" + port;
-        }
-
-        public HostAndPort hostAndPort() {
-            return new HostAndPort(HOST, port);
         }
     }
 
@@ -151,13 +144,7 @@ public final class RedisClusterFixture implements AutoCloseable {
                 "--cluster-node-timeout", "2000",
                 // A replica that lost its master a while ago must still take over, or the slots stay down.
                 "--cluster-replica-validity-factor", "0"));
-        if (builder.password != null) {
-            args.addAll(List.of("--requirepass", builder.password, "--masterauth", builder.password));
-        }
-        for (String rules : builder.aclUsers) {
-            args.add("--user");
-            args.addAll(Arrays.asList(rules.trim().split("\\s+")));
-        }
+        args.addAll(RedisProcess.credentialArgs(builder.password, builder.aclUsers));
         return args;
     }
 
@@ -330,7 +317,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     private boolean healthy() {
         Map<String, List<Integer>> agreed = null;
         for (int port : livePorts()) {
-            Map<String, String> info = parseInfo(withClient(port, Jedis::clusterInfo));
+            Map<String, String> info = RedisFixture.fields(withClient(port, Jedis::clusterInfo));
             if (!"ok".equals(info.get("cluster_state"))) {
                 return false;
             }
@@ -352,7 +339,7 @@ public final class RedisClusterFixture implements AutoCloseable {
                 return false;
             }
             agreed = layout;
-            Map<String, String> replication = parseInfo(withClient(port, jedis -> jedis.info("replication")));
+            Map<String, String> replication = withClient(port, jedis -> RedisFixture.info(jedis, "replication"));
             if ("slave".equals(replication.get("role")) && !"up".equals(replication.get("master_link_status"))) {
                 return false;
             }
@@ -375,9 +362,9 @@ public final class RedisClusterFixture implements AutoCloseable {
         return withClient(node.port(), ClientInfo::list);
     }
 
-    /** How many clients {@code node} has, leaving out the asking connection and replication links. */
+    /** How many clients {@code node} has, leaving out the asking connection and {@link ClientInfo#background()} links. */
     public int clientCount(Node node) {
-        return (int) clientList(node).stream().filter(c -> !c.replicationLink()).count();
+        return (int) clientList(node).stream().filter(c -> !c.background()).count();
     }
 
     /** The last lines of {@code node}'s log, for failure messages. */
@@ -421,17 +408,6 @@ public final class RedisClusterFixture implements AutoCloseable {
 
     private List<Entry> view(int port) {
         return withClient(port, Jedis::clusterNodes).lines().filter(l -> !l.isBlank()).map(Entry::parse).toList();
-    }
-
-    static Map<String, String> parseInfo(String info) {
-        Map<String, String> fields = new HashMap<>();
-        info.lines().forEach(line -> {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
-            }
-        });
-        return fields;
     }
 
     /** One line of {@code CLUSTER NODES}: id, ip:port@bus, flags, master id, ping, pong, epoch, link, slots... */

@@ -8,14 +8,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Redis server that a test owns: it can be killed, restarted on the same port, frozen and resumed.
  * A local {@code redis-server} process when one is on the PATH; otherwise a Testcontainers Redis when Docker
  * runs; otherwise the test fails, saying how to get Redis.
  */
-public interface RedisFixture extends AutoCloseable {
+public interface RedisFixture extends RedisEndpoint, AutoCloseable {
 
     static RedisFixture start(String... extraArgs) {
         if (RedisProcess.onPath()) {
@@ -35,14 +37,6 @@ public interface RedisFixture extends AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
-    }
-
-    String host();
-
-    int port();
-
-    default String uri() {
-        return "redis://" + host() + ":" + port();
     }
 
     /** Kills the server at once (SIGKILL): clients see a dropped connection, then refused connections. */
@@ -71,6 +65,23 @@ public interface RedisFixture extends AutoCloseable {
      */
     static long spublish(Jedis jedis, String channel, String message) {
         return (Long) jedis.sendCommand(Protocol.Command.SPUBLISH, channel, message);
+    }
+
+    /** {@code INFO section} of {@code jedis}'s node as {@code field -> value}. */
+    static Map<String, String> info(Jedis jedis, String section) {
+        return fields(jedis.info(section));
+    }
+
+    /** The {@code field:value} lines of an {@code INFO} or {@code CLUSTER INFO} reply. */
+    static Map<String, String> fields(String reply) {
+        Map<String, String> fields = new HashMap<>();
+        reply.lines().forEach(line -> {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        });
+        return fields;
     }
 
     /** Waits until the server answers PING. */

@@ -115,6 +115,22 @@ public final class RedisProcess implements RedisFixture {
         return port;
     }
 
+    /**
+     * Command-line arguments that make a data node require {@code password} (also as {@code masterauth}, so that
+     * it can follow a new master) and define ACL users, each given as {@code ACL SETUSER} rules.
+     */
+    static List<String> credentialArgs(String password, List<String> aclUsers) {
+        List<String> args = new ArrayList<>();
+        if (password != null) {
+            args.addAll(List.of("--requirepass", password, "--masterauth", password));
+        }
+        for (String rules : aclUsers) {
+            args.add("--user");
+            args.addAll(List.of(rules.trim().split("\\s+")));
+        }
+        return args;
+    }
+
     /** The server's working directory: its log, its {@code nodes.conf} or sentinel config. */
     public Path dir() {
         return dir;

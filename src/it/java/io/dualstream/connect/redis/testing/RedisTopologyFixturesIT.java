@@ -28,6 +28,12 @@ class RedisTopologyFixturesIT {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    private static String role(RedisSentinelFixture sentinel, RedisSentinelFixture.Node node) {
+        try (Jedis jedis = sentinel.client(node)) {
+            return RedisFixture.info(jedis, "replication").get("role");
+        }
+    }
+
     @Test
     void aClusterFormsWithThreeMastersAndThreeLinkedReplicasAndBroadcastsPublish() {
         try (RedisClusterFixture cluster = RedisClusterFixture.start()) {
@@ -45,7 +51,7 @@ class RedisTopologyFixturesIT {
             RedisClusterFixture.Node otherMaster = cluster.masters().stream()
                     .filter(m -> cluster.replicasOf(m).stream().noneMatch(replica::equals))
                     .findFirst().orElseThrow();
-            try (Subscriber subscriber = Subscriber.psubscribe(replica.host(), replica.port(), "events:*");
+            try (Subscriber subscriber = Subscriber.psubscribe(replica, "events:*");
                  Jedis publisher = cluster.client(otherMaster)) {
                 publisher.publish("events:user:1", "broadcast");
                 List<Subscriber.Message> received = subscriber.awaitCount(1, MESSAGE_TIMEOUT);
@@ -67,7 +73,7 @@ class RedisTopologyFixturesIT {
             try (Jedis probe = cluster.client(owner)) {
                 assertEquals(RedisClusterFixture.slot(channel), probe.clusterKeySlot(channel), "CRC16 as Redis computes it");
             }
-            try (Subscriber subscriber = Subscriber.ssubscribe(owner.host(), owner.port(), channel, sibling);
+            try (Subscriber subscriber = Subscriber.ssubscribe(owner, channel, sibling);
                  Jedis publisher = cluster.client(owner)) {
                 assertEquals(1, RedisFixture.spublish(publisher, channel, "one"));
                 assertEquals(1, RedisFixture.spublish(publisher, sibling, "two"));
@@ -83,6 +89,28 @@ class RedisTopologyFixturesIT {
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                     () -> Subscriber.ssubscribe(other.host(), other.port(), channel));
             assertTrue(String.valueOf(refused.getCause()).contains("MOVED"), String.valueOf(refused.getCause()));
+        }
+    }
+
+    @Test
+    void aClusterWithAPasswordAndAnAclUserFormsAndRefusesAnonymousClients() {
+        try (RedisClusterFixture cluster = RedisClusterFixture.builder().password("cluster-secret")
+                .aclUser("notifier on >notify-secret &* +@connection +publish").start()) {
+            report("cluster 3+3 with password formation", cluster.formationTime());
+            RedisClusterFixture.Node master = cluster.masters().get(0);
+            String channel = RedisClusterFixture.channelInSlot("events:", cluster.slots(master).get(0));
+            try (Jedis anonymous = new Jedis(master.hostAndPort(), redis.clients.jedis.DefaultJedisClientConfig.builder().build())) {
+                JedisDataException noAuth = assertThrows(JedisDataException.class, anonymous::ping);
+                assertTrue(noAuth.getMessage().startsWith("NOAUTH"), noAuth.getMessage());
+                assertEquals("OK", anonymous.auth("notifier", "notify-secret"));
+                assertEquals(0, anonymous.publish(channel, "allowed"));
+                JedisDataException noPerm = assertThrows(JedisDataException.class,
+                        () -> RedisFixture.spublish(anonymous, channel, "not allowed"));
+                assertTrue(noPerm.getMessage().startsWith("NOPERM"), noPerm.getMessage());
+            }
+            try (Jedis admin = cluster.client(master)) {
+                assertEquals(0, RedisFixture.spublish(admin, channel, "the fixture's own clients authenticate"));
+            }
         }
     }
 
@@ -134,6 +162,85 @@ class RedisTopologyFixturesIT {
             assertEquals(before + 100, cluster.slots(to).size());
             assertEquals(to, cluster.masterForSlot(firstMoved), "redis-cli moves the lowest slots first");
             assertTrue(published > 0, "the test could publish while redis-cli was moving slots");
+        }
+    }
+
+    @Test
+    void sentinelsFollowAGracefulFailoverAndACrashAndTheOldMasterRejoinsAsReplica() {
+        try (RedisSentinelFixture sentinel = RedisSentinelFixture.start()) {
+            report("sentinel master+replica+3 sentinels formation", sentinel.formationTime());
+            assertEquals(3, sentinel.sentinelUris().split(",").length);
+            assertEquals("mymaster", sentinel.masterName());
+            RedisSentinelFixture.Node first = sentinel.master();
+            RedisSentinelFixture.Node second = sentinel.replica();
+            assertEquals(sentinel.dataNodes().get(0), first, "the first node starts as master");
+
+            try (Subscriber onReplica = Subscriber.psubscribe(second.host(), second.port(), "events:*");
+                 Jedis master = sentinel.client(first)) {
+                master.publish("events:replicated", "hello");
+                assertEquals("hello", onReplica.awaitCount(1, MESSAGE_TIMEOUT).get(0).payload(),
+                        "a master's messages reach its replica's subscribers");
+            }
+
+            long failoverAt = System.nanoTime();
+            assertEquals(first, sentinel.requestFailover());
+            RedisSentinelFixture.Node promoted = sentinel.awaitNewMaster(first);
+            report("sentinel SENTINEL FAILOVER -> sentinels name the new master, role:master", since(failoverAt));
+            System.out.printf("[topology timing] old master's role right after the switch: %s%n", role(sentinel, first));
+            // Sentinel demotes it with REPLICAOF then CLIENT KILL TYPE normal: each probe needs a new connection.
+            Await.until("the old master's role:slave", RedisSentinelFixture.FAILOVER_TIMEOUT,
+                    () -> "slave".equals(role(sentinel, first)));
+            report("sentinel SENTINEL FAILOVER -> old master says role:slave", since(failoverAt));
+            assertEquals(promoted, sentinel.awaitStable(RedisSentinelFixture.FAILOVER_TIMEOUT));
+            report("sentinel SENTINEL FAILOVER -> old master demoted and linked, sentinels agree", since(failoverAt));
+            assertEquals(second, promoted);
+            assertEquals(second, sentinel.currentMaster());
+            assertEquals(first, sentinel.replica());
+            try (Jedis demoted = sentinel.client(first)) {
+                assertEquals("slave", RedisFixture.info(demoted, "replication").get("role"));
+            }
+
+            long killedAt = System.nanoTime();
+            RedisSentinelFixture.Node killed = sentinel.killMaster();
+            RedisSentinelFixture.Node afterCrash = sentinel.awaitNewMaster(killed);
+            report("sentinel master SIGKILL -> sentinels name the promoted replica", since(killedAt));
+            assertEquals(second, killed);
+            assertEquals(first, afterCrash);
+
+            long restartedAt = System.nanoTime();
+            sentinel.restart(killed);
+            report("sentinel killed master restart -> demoted to linked replica", since(restartedAt));
+            assertEquals(first, sentinel.master());
+            try (Jedis rejoined = sentinel.client(killed)) {
+                assertEquals("slave", RedisFixture.info(rejoined, "replication").get("role"));
+            }
+            assertEquals(0, sentinel.clientCount(sentinel.master()), "only replication and sentinel links remain");
+        }
+    }
+
+    @Test
+    void sentinelAndDataPasswordsAreSeparateAndAWrongOneIsRejected() {
+        try (RedisSentinelFixture sentinel = RedisSentinelFixture.builder()
+                .dataPassword("data-secret").sentinelPassword("sentinel-secret")
+                .sentinelAclUser("watcher on >watch-secret +@all").start()) {
+            report("sentinel with passwords formation", sentinel.formationTime());
+            RedisSentinelFixture.Node aSentinel = sentinel.sentinels().get(0);
+            try (Jedis anonymous = new Jedis(aSentinel.hostAndPort(), redis.clients.jedis.DefaultJedisClientConfig.builder().build())) {
+                JedisDataException noAuth = assertThrows(JedisDataException.class,
+                        () -> anonymous.sentinelGetMasterAddrByName("mymaster"));
+                assertTrue(noAuth.getMessage().startsWith("NOAUTH"), noAuth.getMessage());
+                JedisDataException wrong = assertThrows(JedisDataException.class, () -> anonymous.auth("data-secret"));
+                assertTrue(wrong.getMessage().startsWith("WRONGPASS"), wrong.getMessage());
+                assertEquals("OK", anonymous.auth("watcher", "watch-secret"), "an ACL user on the sentinels");
+                assertEquals(List.of("127.0.0.1", Integer.toString(sentinel.master().port())),
+                        anonymous.sentinelGetMasterAddrByName("mymaster"));
+            }
+            try (Jedis dataWithoutPassword = new Jedis(sentinel.master().hostAndPort(),
+                    redis.clients.jedis.DefaultJedisClientConfig.builder().build())) {
+                assertThrows(JedisDataException.class, dataWithoutPassword::ping);
+            }
+            RedisSentinelFixture.Node old = sentinel.master();
+            assertNotEquals(old, sentinel.failover(), "sentinels fail over with auth-pass and sentinel-pass");
         }
     }
 }

@@ -88,9 +88,14 @@ public final class SteadyProducer implements AutoCloseable {
         return produced.get();
     }
 
+    /** Stops producing; an interrupt while waiting for the thread is kept on the flag for the caller. */
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] bytes(String text) {

@@ -65,12 +65,14 @@ public final class Subscriber implements AutoCloseable {
         thread.start();
     }
 
-    /** Subscribes to {@code pattern} on {@code redis} and returns once Redis has confirmed the subscription. */
-    public static Subscriber psubscribe(RedisFixture redis, String pattern) {
-        return psubscribe(redis.host(), redis.port(), pattern);
+    /**
+     * {@code PSUBSCRIBE pattern} on any node (a standalone fixture, a cluster replica...); returns once Redis has
+     * confirmed the subscription.
+     */
+    public static Subscriber psubscribe(RedisEndpoint node, String pattern) {
+        return psubscribe(node.hostAndPort(), defaultConfig(), pattern);
     }
 
-    /** {@code PSUBSCRIBE pattern} on any node, a cluster replica for example. */
     public static Subscriber psubscribe(String host, int port, String pattern) {
         return psubscribe(new HostAndPort(host, port), defaultConfig(), pattern);
     }
@@ -108,10 +110,14 @@ public final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * {@code SSUBSCRIBE channels} on the node at {@code host:port}, which must own their slot (in a cluster: the
+     * {@code SSUBSCRIBE channels} on {@code node}, which must own their slot (in a cluster: the
      * master or a replica of it; several channels must share a slot, see hash tags). Returns once Redis has
      * confirmed every channel; a {@code MOVED} or {@code CROSSSLOT} answer fails at once.
      */
+    public static Subscriber ssubscribe(RedisEndpoint node, String... channels) {
+        return ssubscribe(node.hostAndPort(), defaultConfig(), channels);
+    }
+
     public static Subscriber ssubscribe(String host, int port, String... channels) {
         return ssubscribe(new HostAndPort(host, port), defaultConfig(), channels);
     }

@@ -48,6 +48,48 @@ public final class TestCertificates {
         return dir.resolve(name + ".p12");
     }
 
+    /**
+     * A client certificate signed by the CA, with its PKCS#8 key in one PEM file, key first, as
+     * {@code cat client.key client.crt > client.pem} makes it; the key is encrypted with {@code password} unless
+     * that is {@code null}.
+     */
+    public Path clientPem(String name, String password) {
+        Path[] certificate = serverCertificate(name, "DNS:" + name);
+        Path key = certificate[1];
+        if (password != null) {
+            run("openssl", "pkcs8", "-topk8", "-in", key.toString(), "-out", name + "-encrypted.key",
+                    "-passout", "pass:" + password);
+            key = dir.resolve(name + "-encrypted.key");
+        }
+        try {
+            Path pem = dir.resolve(name + (password == null ? "" : "-encrypted") + ".pem");
+            Files.writeString(pem, Files.readString(key) + Files.readString(certificate[0]));
+            return pem;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs openssl in the certificates' folder, e.g. to convert a key for a test. */
+    public Path openssl(String output, String... arguments) {
+        String[] command = new String[arguments.length + 1];
+        command[0] = "openssl";
+        System.arraycopy(arguments, 0, command, 1, arguments.length);
+        run(command);
+        return dir.resolve(output);
+    }
+
+    /**
+     * A redis-server with a TLS port besides its plain one (for the test's own clients), presenting
+     * {@code certificate} (from {@link #serverCertificate}) and, when {@code clientsMustAuthenticate}, requiring a
+     * client certificate signed by this CA.
+     */
+    public RedisFixture tlsRedis(Path[] certificate, int tlsPort, boolean clientsMustAuthenticate) {
+        return RedisFixture.start("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate[0].toString(),
+                "--tls-key-file", certificate[1].toString(), "--tls-ca-cert-file", caCertificate().toString(),
+                "--tls-auth-clients", clientsMustAuthenticate ? "yes" : "no");
+    }
+
     public Path caCertificate() {
         return dir.resolve("ca.crt");
     }

@@ -116,8 +116,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "redis.ssl.truststore.location";
     private static final String SSL_TRUSTSTORE_LOCATION_DOC = "For rediss://: the file holding the certificate "
-            + "authorities to trust (a PKCS12 or JKS trust store, or PEM certificates, see redis.ssl.truststore.type). "
-            + "Unset: the JVM's default trust store.";
+            + "authorities to trust: PEM certificates (such as a cloud provider's CA file) or a PKCS12 or JKS trust "
+            + "store. Unset: the JVM's default trust store.";
 
     public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "redis.ssl.truststore.password";
     private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "The password of redis.ssl.truststore.location "
@@ -126,20 +126,24 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "redis.ssl.truststore.type";
     public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = "PKCS12";
     private static final String SSL_TRUSTSTORE_TYPE_DOC = "The format of redis.ssl.truststore.location: PKCS12, JKS "
-            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks, such as a cloud provider's CA file).";
+            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks). When it is not set, a PEM file is read as PEM "
+            + "and any other file as PKCS12 or JKS; a file that contradicts a type that is set is reported.";
 
     public static final String SSL_KEYSTORE_LOCATION_CONFIG = "redis.ssl.keystore.location";
-    private static final String SSL_KEYSTORE_LOCATION_DOC = "For mutual TLS (Redis tls-auth-clients yes): a PKCS12 "
-            + "or JKS key store holding the client certificate and its private key. Unset: no client certificate. "
-            + "From PEM files: openssl pkcs12 -export -in client.crt -inkey client.key -out client.p12";
+    private static final String SSL_KEYSTORE_LOCATION_DOC = "For mutual TLS (Redis tls-auth-clients yes): the "
+            + "client's private key and certificate, in one PEM file (a PKCS#8 -----BEGIN PRIVATE KEY----- or "
+            + "-----BEGIN ENCRYPTED PRIVATE KEY----- block, then the certificate and its chain: "
+            + "cat client.key client.crt > client.pem) or in a PKCS12 or JKS key store. Unset: no client certificate.";
 
     public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "redis.ssl.keystore.password";
     private static final String SSL_KEYSTORE_PASSWORD_DOC = "The password of redis.ssl.keystore.location and of "
-            + "the private key in it.";
+            + "the private key in it. For PEM: the password of an ENCRYPTED PRIVATE KEY; unset for a plain one.";
 
     public static final String SSL_KEYSTORE_TYPE_CONFIG = "redis.ssl.keystore.type";
     public static final String SSL_KEYSTORE_TYPE_DEFAULT = "PKCS12";
-    private static final String SSL_KEYSTORE_TYPE_DOC = "The format of redis.ssl.keystore.location: PKCS12 or JKS.";
+    private static final String SSL_KEYSTORE_TYPE_DOC = "The format of redis.ssl.keystore.location: PKCS12, JKS or "
+            + "PEM. When it is not set, a PEM file is read as PEM and any other file as PKCS12 or JKS; a file that "
+            + "contradicts a type that is set is reported.";
 
     public static final String SSL_VERIFY_HOSTNAME_CONFIG = "redis.ssl.verify.hostname";
     public static final boolean SSL_VERIFY_HOSTNAME_DEFAULT = true;
@@ -253,7 +257,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_KEYSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Key store password")
                 .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_KEYSTORE_TYPE_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW,
+                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
                         SSL_KEYSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Key store type")
                 .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
                         SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");
@@ -446,10 +450,15 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     /** The TLS material to use for rediss://, or {@code null} to use the JVM's defaults. */
     public TlsSettings tls() {
         return new TlsSettings(pathOrNull(SSL_TRUSTSTORE_LOCATION_CONFIG), secret(SSL_TRUSTSTORE_PASSWORD_CONFIG),
-                getString(SSL_TRUSTSTORE_TYPE_CONFIG).toUpperCase(Locale.ROOT),
+                typeIfSet(SSL_TRUSTSTORE_TYPE_CONFIG),
                 pathOrNull(SSL_KEYSTORE_LOCATION_CONFIG), secret(SSL_KEYSTORE_PASSWORD_CONFIG),
-                getString(SSL_KEYSTORE_TYPE_CONFIG).toUpperCase(Locale.ROOT),
+                typeIfSet(SSL_KEYSTORE_TYPE_CONFIG),
                 getBoolean(SSL_VERIFY_HOSTNAME_CONFIG));
+    }
+
+    /** A store type the user set, upper case; {@code null} when left at its default, so the file's content decides. */
+    private String typeIfSet(String key) {
+        return originals().get(key) == null ? null : getString(key).toUpperCase(Locale.ROOT);
     }
 
     private Path pathOrNull(String key) {

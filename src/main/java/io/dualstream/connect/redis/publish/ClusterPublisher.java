@@ -62,7 +62,7 @@ final class ClusterPublisher implements NotificationPublisher {
     private long nextRefreshMs;
     private long refreshes;
     private long redirects;
-    private Replies inFlight;
+    private final ReplyGuard replies = new ReplyGuard();
 
     /** A node that failed: when to try it again. */
     private static final class NodeState {
@@ -98,9 +98,7 @@ final class ClusterPublisher implements NotificationPublisher {
 
     @Override
     public Replies send(List<Notification> batch) {
-        if (inFlight != null) {
-            throw new IllegalStateException("the replies of the previous batch were not read");
-        }
+        replies.checkNoneOutstanding();
         int size = batch.size();
         if (size == 0) {
             return Replies.of(PublishResult.complete(0, 0));
@@ -119,20 +117,11 @@ final class ClusterPublisher implements NotificationPublisher {
             read(pipelines, outcome);
             return Replies.of(outcome.result());
         }
-        Replies replies = new Replies() {
-            @Override
-            public PublishResult await() {
-                if (inFlight != this) {
-                    throw new IllegalStateException("these replies were already read");
-                }
-                inFlight = null;
-                read(pipelines, outcome);
-                followRedirects(batch, outcome);
-                return outcome.result();
-            }
-        };
-        inFlight = replies;
-        return replies;
+        return replies.outstanding(() -> {
+            read(pipelines, outcome);
+            followRedirects(batch, outcome);
+            return outcome.result();
+        });
     }
 
     /** Groups the batch by node, keeping batch order within each node; held-off nodes' shares fail at once. */
@@ -312,7 +301,7 @@ final class ClusterPublisher implements NotificationPublisher {
 
     @Override
     public void close() {
-        inFlight = null;
+        replies.clear();
         connections.values().forEach(NodeConnection::closeQuietly);
         connections.clear();
         if (slots != null) {

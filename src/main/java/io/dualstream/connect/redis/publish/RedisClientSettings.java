@@ -38,9 +38,7 @@ public record RedisClientSettings(int timeoutMs, String user, String password, i
         if (tls != null) {
             // The chain is always checked against the configured (or the JVM's) trust store; the host name unless
             // redis.ssl.verify.hostname=false.
-            config.ssl(true)
-                    .sslSocketFactory(TlsContexts.sslContext(tls).getSocketFactory())
-                    .sslParameters(TlsContexts.sslParameters(tls));
+            config.sslOptions(TlsContexts.sslOptions(tls));
         }
         return config.build();
     }

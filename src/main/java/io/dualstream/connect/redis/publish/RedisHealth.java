@@ -112,7 +112,7 @@ public final class RedisHealth {
             return 0;
         }
         int lost = result.size() - result.delivered();
-        return result.delivered() == 0 ? failed(now, result.error(), lost) : partlyFailed(now, result.error(), lost);
+        return failed(now, result.error(), lost, result.delivered() == 0);
     }
 
     /** Best-effort: notifications not published because Redis failed or was backing off. */
@@ -127,20 +127,31 @@ public final class RedisHealth {
         retried.addAndGet(count);
     }
 
-    private long failed(long now, Throwable cause, int lost) {
+    /**
+     * Counts and logs a failure; returns how long to wait before the next attempt. Only a batch of which nothing
+     * was delivered holds the next batches back (best-effort drops them until the wait is over): when some
+     * cluster nodes took their share, the healthy nodes keep publishing. The wait grows either way, for the
+     * redelivery that at-least-once asks for.
+     */
+    private long failed(long now, Throwable cause, int lost, boolean nothingDelivered) {
         failures.incrementAndGet();
         lastError = describe(cause);
         failedAttempts++;
         long wait = Math.max(1, backoff.backoff(failedAttempts - 1));
-        nextAttemptMs = now + wait;
+        if (nothingDelivered) {
+            nextAttemptMs = now + wait;
+        }
         if (available) {
             available = false;
             outageStartMs = now;
             lastSummaryMs = now;
             lostInOutage = redeliver ? lost : 0;
-            log.warn("Redis at {} is unavailable ({}); {} in {} ms.", target, lastError, redeliver
-                    ? "at-least-once: Connect redelivers the batch, and offsets wait until Redis accepts it; next attempt"
-                    : "dropping notifications (Kafka offsets keep advancing); next attempt", wait);
+            String what = nothingDelivered ? "is unavailable" : "took only part of a batch";
+            String then = redeliver
+                    ? "at-least-once: Connect redelivers the batch, and offsets wait until Redis takes all of it"
+                    : nothingDelivered ? "dropping notifications (Kafka offsets keep advancing)"
+                    : "dropping the rest; the other nodes' notifications keep going out";
+            log.warn("Redis at {} {} ({}); {}; next attempt in {} ms.", target, what, lastError, then, wait);
             log.debug("Redis failure at {}", target, cause);
         } else {
             if (redeliver) {
@@ -149,32 +160,6 @@ public final class RedisHealth {
             logSummaryIfDue(now);
         }
         return wait;
-    }
-
-    /**
-     * Some nodes took their share, others did not: counted and logged, and batches are not held back (the healthy
-     * nodes keep publishing). The wait returned, for a redelivery, grows like a backoff while this goes on.
-     */
-    private long partlyFailed(long now, Throwable cause, int lost) {
-        failures.incrementAndGet();
-        lastError = describe(cause);
-        failedAttempts++;
-        if (available) {
-            available = false;
-            outageStartMs = now;
-            lastSummaryMs = now;
-            lostInOutage = redeliver ? lost : 0;
-            log.warn("Redis at {} took only part of a batch ({}); {}", target, lastError, redeliver
-                    ? "at-least-once: Connect redelivers the batch and only the rest is sent again"
-                    : "dropping the rest; the other nodes' notifications keep going out");
-            log.debug("Redis failure at {}", target, cause);
-        } else {
-            if (redeliver) {
-                lostInOutage += lost;
-            }
-            logSummaryIfDue(now);
-        }
-        return Math.max(1, backoff.backoff(failedAttempts - 1));
     }
 
     private void logSummaryIfDue(long now) {

@@ -2,14 +2,18 @@ package io.dualstream.connect.redis.publish;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.util.Delay;
 import redis.clients.jedis.util.SafeEncoder;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -23,6 +27,13 @@ import java.util.List;
 final class SentinelLocator implements NodeLocator {
 
     private static final Logger log = LoggerFactory.getLogger(SentinelLocator.class);
+    /**
+     * How soon a listener that lost its sentinel tries again: Jedis logs a WARN with a stack trace per attempt, so
+     * a sentinel that stays down is tried after 1, 2, 4 ... s, at most every 30 s (Jedis's default is every 5 s).
+     * The other sentinels keep announcing failovers meanwhile.
+     */
+    private static final Delay RESUBSCRIBE = Delay.exponentialWithJitter(Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(1));
 
     private final String master;
     private final List<HostAndPort> sentinels;
@@ -44,7 +55,8 @@ final class SentinelLocator implements NodeLocator {
     public HostAndPort current() {
         if (provider == null) {
             // Created on first use, so that sentinels that are down at start are a publish failure, retried later.
-            provider = new SentineledConnectionProvider(master, dataConfig, new LinkedHashSet<>(sentinels), sentinelConfig);
+            provider = new SentineledConnectionProvider(master, dataConfig, (GenericObjectPoolConfig<Connection>) null,
+                    new LinkedHashSet<>(sentinels), sentinelConfig, RESUBSCRIBE);
         }
         HostAndPort now = provider.getCurrentMaster();
         if (last != null && !last.equals(now)) {

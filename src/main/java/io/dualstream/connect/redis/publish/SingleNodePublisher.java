@@ -19,7 +19,7 @@ final class SingleNodePublisher implements NotificationPublisher {
     private final int pipelineSize;
     private final PublishCommand command;
     private NodeConnection connection;
-    private Replies inFlight;
+    private final ReplyGuard replies = new ReplyGuard();
 
     SingleNodePublisher(NodeLocator locator, JedisClientConfig clientConfig, int pipelineSize, PublishCommand command) {
         this.locator = locator;
@@ -30,9 +30,7 @@ final class SingleNodePublisher implements NotificationPublisher {
 
     @Override
     public Replies send(List<Notification> notifications) {
-        if (inFlight != null) {
-            throw new IllegalStateException("the replies of the previous batch were not read");
-        }
+        replies.checkNoneOutstanding();
         int size = notifications.size();
         if (size == 0) {
             return Replies.of(PublishResult.complete(0, 0));
@@ -53,23 +51,14 @@ final class SingleNodePublisher implements NotificationPublisher {
             closeConnection();
             return Replies.of(outcome.result());
         }
-        Replies replies = new Replies() {
-            @Override
-            public PublishResult await() {
-                if (inFlight != this) {
-                    throw new IllegalStateException("these replies were already read");
-                }
-                inFlight = null;
-                pipeline.read(outcome);
-                if (pipeline.failed()) {
-                    // The connection may hold half-read replies: never reuse it.
-                    closeConnection();
-                }
-                return outcome.result();
+        return replies.outstanding(() -> {
+            pipeline.read(outcome);
+            if (pipeline.failed()) {
+                // The connection may hold half-read replies: never reuse it.
+                closeConnection();
             }
-        };
-        inFlight = replies;
-        return replies;
+            return outcome.result();
+        });
     }
 
     private NodeConnection connection() {
@@ -91,7 +80,7 @@ final class SingleNodePublisher implements NotificationPublisher {
     }
 
     private void closeConnection() {
-        inFlight = null;
+        replies.clear();
         if (connection != null) {
             connection.closeQuietly();
             connection = null;

@@ -48,15 +48,38 @@ public final class RedisAccessCheck {
 
     private static final Logger log = LoggerFactory.getLogger(RedisAccessCheck.class);
 
+    /** Opens the one connection the check talks over; unit tests pass one that never dials. */
+    @FunctionalInterface
+    public interface Dialer {
+        Connection probe(RedisTopology topology, String clientName);
+    }
+
+    /** The real network, as the configured topology reaches it. */
+    public static final Dialer NETWORK = RedisTopology::probe;
+
     private RedisAccessCheck() {
     }
 
     /** Errors by setting; empty when Redis accepted everything or could not be reached. */
     public static Map<String, String> check(RedisPubSubSinkConfig config) {
+        return check(config, NETWORK);
+    }
+
+    /** {@link #check(RedisPubSubSinkConfig)} over the connection {@code dialer} opens. */
+    public static Map<String, String> check(RedisPubSubSinkConfig config, Dialer dialer) {
         Map<String, String> errors = new LinkedHashMap<>();
         String address = config.endpoint().address();
         RedisTopology topology = config.topology();
-        try (Connection connection = topology.probe("kafka-connect-redis-pubsub:validate")) {
+        try {
+            if (config.endpoint().tls()) {
+                // The TLS files first: a broken one is reported on its setting whether or not Redis answers.
+                TlsContexts.sslOptions(config.tls());
+            }
+        } catch (TlsSetupException e) {
+            errors.put(e.key(), e.getMessage().substring(e.key().length() + 2));
+            return errors;
+        }
+        try (Connection connection = dialer.probe(topology, "kafka-connect-redis-pubsub:validate")) {
             // The first command also authenticates.
             connection.executeCommand(new CommandArguments(Command.PING));
             Map<String, String> server = server(connection);

@@ -1,16 +1,19 @@
 package io.dualstream.connect.redis.config;
 
+import io.dualstream.connect.redis.OfflineConnectors;
 import io.dualstream.connect.redis.RedisPubSubSinkConnector;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link RedisPubSubSinkConnector#validate}: each problem is reported on the setting to blame, says how to fix
- * it, never shows a password, and matches what the constructor of {@link RedisPubSubSinkConfig} throws.
+ * it, never shows a password, and matches what the constructor of {@link RedisPubSubSinkConfig} throws. Redis is
+ * never dialled from here (see {@link OfflineConnectors}); what Redis itself answers is tested in SecurityIT.
  */
 class RedisPubSubSinkConnectorValidateTest {
+
+    /** Where validate() would have connected, in this test. */
+    private final List<String> dialled = new ArrayList<>();
 
     private static Map<String, String> props(String... keyValues) {
         Map<String, String> props = new HashMap<>();
@@ -37,8 +44,8 @@ class RedisPubSubSinkConnectorValidateTest {
         return props;
     }
 
-    private static Config validate(Map<String, String> props) {
-        return new RedisPubSubSinkConnector().validate(props);
+    private Config validate(Map<String, String> props) {
+        return OfflineConnectors.recording(dialled).validate(props);
     }
 
     private static ConfigValue value(Config config, String name) {
@@ -79,6 +86,20 @@ class RedisPubSubSinkConnectorValidateTest {
                 "notification.fields", "id, partition=partition, trace=header.trace-id, actor=value.actor.login",
                 "behavior.on.malformed.record", "fail"));
         assertEquals(Map.of(), errors(config));
+    }
+
+    @Test
+    void settingsValidOnPaperAreCheckedAgainstTheConfiguredRedisOnlyThroughTheSeam() {
+        validate(props());
+        validate(props("redis.uri", "rediss://cache.example.com:6380/2"));
+        assertEquals(List.of("localhost:6379", "cache.example.com:6380"), dialled);
+    }
+
+    @Test
+    void settingsInvalidOnPaperNeverReachRedis() {
+        validate(props("redis.uri", "http://host:6379"));
+        validate(props("redis.retry.backoff.ms", "1000", "redis.retry.backoff.max.ms", "999"));
+        assertEquals(List.of(), dialled);
     }
 
     @Test
@@ -230,6 +251,16 @@ class RedisPubSubSinkConnectorValidateTest {
         String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
                 "redis.ssl.keystore.location", "/nonexistent/client.p12")), "redis.ssl.keystore.location");
         assertEquals("cannot read the file /nonexistent/client.p12; give the path of a readable file on every worker", message);
+    }
+
+    @Test
+    void aPemTruststoreDeclaredAsPkcs12IsReportedOnTheTypeSettingWithTheFix(@TempDir Path dir) throws Exception {
+        Path pem = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        String message = onlyErrorOn(validate(props("redis.uri", "rediss://localhost:6380",
+                "redis.ssl.truststore.location", pem.toString(), "redis.ssl.truststore.type", "PKCS12")),
+                "redis.ssl.truststore.type");
+        assertEquals(pem + " looks like PEM text (-----BEGIN ...----- blocks), not a PKCS12 key store; "
+                + "set redis.ssl.truststore.type=PEM or leave it unset", message);
     }
 
     @Test

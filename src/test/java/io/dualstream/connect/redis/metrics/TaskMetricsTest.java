@@ -1,11 +1,9 @@
 package io.dualstream.connect.redis.metrics;
 
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.connect.sink.SinkTaskContext;
+import io.dualstream.connect.redis.testing.TaskContextStub;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
@@ -23,51 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Where the task's metrics go: the worker's plugin metrics when it has them, a private JMX registry otherwise. */
 class TaskMetricsTest {
 
-    /** A worker context; {@code plugin} null means a worker from before KIP-877. */
-    private record Context(PluginMetrics plugin) implements SinkTaskContext {
-        @Override
-        public PluginMetrics pluginMetrics() {
-            if (plugin == null) {
-                throw new UnsupportedOperationException("no plugin metrics on this worker");
-            }
-            return plugin;
-        }
-
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of();
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-    }
-
     @Test
     void registersWithTheWorkersPluginMetricsUnderTheTaskTags() {
         try (Metrics worker = new Metrics()) {
@@ -75,7 +28,7 @@ class TaskMetricsTest {
             tags.put("connector", "c1");
             tags.put("task", "0");
             AtomicLong published = new AtomicLong();
-            TaskMetrics metrics = TaskMetrics.register(new Context(new PluginMetricsImpl(worker, tags)), "c1");
+            TaskMetrics metrics = TaskMetrics.register(new TaskContextStub(false, new PluginMetricsImpl(worker, tags)), "c1");
             metrics.gauge("notifications-published-total", "published", published::get);
             metrics.pipelineLatency(3_000_000);
             metrics.pipelineLatency(1_000_000);
@@ -98,8 +51,8 @@ class TaskMetricsTest {
             task0.put("task", "0");
             Map<String, String> task1 = new LinkedHashMap<>(Map.of("connector", "c1"));
             task1.put("task", "1");
-            TaskMetrics first = TaskMetrics.register(new Context(new PluginMetricsImpl(worker, task0)), "c1");
-            TaskMetrics second = TaskMetrics.register(new Context(new PluginMetricsImpl(worker, task1)), "c1");
+            TaskMetrics first = TaskMetrics.register(new TaskContextStub(false, new PluginMetricsImpl(worker, task0)), "c1");
+            TaskMetrics second = TaskMetrics.register(new TaskContextStub(false, new PluginMetricsImpl(worker, task1)), "c1");
 
             first.pipelineLatency(5_000_000);
             second.pipelineLatency(1_000_000);
@@ -118,7 +71,7 @@ class TaskMetricsTest {
     @Test
     void anOlderWorkerGetsThemInAPrivateJmxRegistry() throws Exception {
         AtomicLong received = new AtomicLong(7);
-        TaskMetrics metrics = TaskMetrics.register(new Context(null), "old-worker");
+        TaskMetrics metrics = TaskMetrics.register(new TaskContextStub(false, null), "old-worker");
         metrics.gauge("records-received-total", "received", received::get);
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         Set<ObjectName> names = jmx.queryNames(new ObjectName(

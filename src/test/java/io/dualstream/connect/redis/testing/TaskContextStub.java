@@ -19,10 +19,17 @@ public final class TaskContextStub implements SinkTaskContext {
     public final List<Throwable> reasons = new ArrayList<>();
     public final List<Long> timeouts = new ArrayList<>();
     private final boolean hasReporter;
+    private final PluginMetrics pluginMetrics;
 
     /** @param hasReporter whether the worker has an error reporter (errors.tolerance=all with a DLQ or log) */
     public TaskContextStub(boolean hasReporter) {
+        this(hasReporter, null);
+    }
+
+    /** @param pluginMetrics the worker's plugin metrics (KIP-877), or {@code null} for an older worker */
+    public TaskContextStub(boolean hasReporter, PluginMetrics pluginMetrics) {
         this.hasReporter = hasReporter;
+        this.pluginMetrics = pluginMetrics;
     }
 
     @Override
@@ -74,6 +81,6 @@ public final class TaskContextStub implements SinkTaskContext {
 
     @Override
     public PluginMetrics pluginMetrics() {
-        return null;
+        return pluginMetrics;
     }
 }

@@ -1,0 +1,265 @@
+package io.dualstream.connect.redis.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.management.JMException;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stock Kafka Connect worker of a given Kafka version in its own JVM, as {@code connect-distributed.sh} runs it:
+ * its jars resolved by Maven from {@code src/it/workers/pom.xml}, the connector only on its {@code plugin.path},
+ * its REST API and JMX on free loopback ports, its log in a file.
+ */
+public final class StockWorker implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
+
+    private final String version;
+    private final Process process;
+    private final Path log;
+    private final int restPort;
+    private final int jmxPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Duration starting;
+
+    private StockWorker(String version, Process process, Path log, int restPort, int jmxPort) {
+        this.version = version;
+        this.process = process;
+        this.log = log;
+        this.restPort = restPort;
+        this.jmxPort = jmxPort;
+    }
+
+    /** From launching the worker's JVM until its REST API answered. */
+    public Duration starting() {
+        return starting;
+    }
+
+    /**
+     * The worker's classpath for {@code kafkaVersion}, resolved with the Maven that runs this build (and its local
+     * repository), as one path string.
+     */
+    public static String classpath(String kafkaVersion, Path dir) throws IOException, InterruptedException {
+        Path output = dir.resolve("worker-" + kafkaVersion + ".classpath");
+        Path mavenLog = dir.resolve("worker-" + kafkaVersion + "-maven.log");
+        String mavenHome = System.getProperty("maven.home");
+        if (mavenHome == null || mavenHome.isEmpty()) {
+            throw new IllegalStateException("maven.home is not set; run this test through ./mvnw verify");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(mavenHome, "bin", "mvn").toString(), "-B", "-ntp", "-q",
+                "-f", BASE.resolve("src/it/workers/pom.xml").toString(), "-Dworker.kafka.version=" + kafkaVersion,
+                "dependency:build-classpath", "-Dmdep.includeScope=runtime", "-Dmdep.outputFile=" + output));
+        String localRepository = System.getProperty("maven.repo.local");
+        if (localRepository != null && !localRepository.isEmpty()) {
+            command.add("-Dmaven.repo.local=" + localRepository);
+        }
+        Process maven = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(mavenLog.toFile()).start();
+        boolean finished;
+        try {
+            finished = maven.waitFor(5, TimeUnit.MINUTES);
+        } finally {
+            if (maven.isAlive()) {
+                maven.destroyForcibly(); // timed out or interrupted: leave no Maven behind
+            }
+        }
+        if (!finished || maven.exitValue() != 0) {
+            throw new IllegalStateException("Maven could not resolve Kafka Connect " + kafkaVersion + ":\n"
+                    + Files.readString(mavenLog));
+        }
+        return Files.readString(output).trim();
+    }
+
+    /**
+     * Starts a distributed worker of {@code kafkaVersion} on {@code bootstrapServers} with the jars on
+     * {@code classpath} (see {@link #classpath}) and waits until its REST API answers.
+     */
+    public static StockWorker start(String kafkaVersion, String classpath, String bootstrapServers, Path pluginPath,
+                                    Path dir) throws IOException, InterruptedException {
+        long launch = System.nanoTime();
+        int restPort = RedisProcess.freePort();
+        int jmxPort = RedisProcess.freePort();
+        String id = "stock-" + kafkaVersion.replace('.', '-');
+        Path properties = dir.resolve(id + ".properties");
+        Files.writeString(properties, String.join("\n",
+                "bootstrap.servers=" + bootstrapServers,
+                "group.id=" + id,
+                "listeners=http://127.0.0.1:" + restPort,
+                "rest.advertised.host.name=127.0.0.1",
+                "config.storage.topic=" + id + "-configs",
+                "offset.storage.topic=" + id + "-offsets",
+                "status.storage.topic=" + id + "-status",
+                "config.storage.replication.factor=1",
+                "offset.storage.replication.factor=1",
+                "status.storage.replication.factor=1",
+                "offset.flush.interval.ms=1000",
+                "key.converter=org.apache.kafka.connect.storage.StringConverter",
+                "value.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
+                "plugin.path=" + pluginPath.toAbsolutePath()) + "\n");
+        Path log4j = dir.resolve(id + "-log4j.properties");
+        Files.writeString(log4j, String.join("\n",
+                "log4j.rootLogger=INFO, stdout",
+                "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
+                "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
+                "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
+                "log4j.logger.org.reflections=ERROR") + "\n");
+        Path log = dir.resolve(id + ".log");
+        Process process = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dlog4j.configuration=" + log4j.toUri(),
+                // What an operator's JMX tool would connect to, on loopback only.
+                "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                "-Djava.rmi.server.hostname=127.0.0.1",
+                "-Dcom.sun.management.jmxremote.authenticate=false",
+                "-Dcom.sun.management.jmxremote.ssl=false",
+                "-cp", classpath,
+                "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // A test that dies before close() must not leave the worker running after the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        StockWorker worker = new StockWorker(kafkaVersion, process, log, restPort, jmxPort);
+        worker.awaitRest(Duration.ofSeconds(120));
+        worker.starting = Duration.ofNanos(System.nanoTime() - launch);
+        return worker;
+    }
+
+    /** The version the worker's REST API reports at {@code GET /}. */
+    public String reportedVersion() throws IOException, InterruptedException {
+        return JSON.readTree(get("/").body()).path("version").asText();
+    }
+
+    public JsonNode connectorPlugins() throws IOException, InterruptedException {
+        return JSON.readTree(get("/connector-plugins").body());
+    }
+
+    /** Creates or updates a connector with {@code PUT /connectors/NAME/config}. */
+    public void configureConnector(String name, Map<String, String> config) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/connectors/" + name + "/config"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(config))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError("PUT config of " + name + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Waits until the connector and its one task are RUNNING; fails with the status and the log's tail. */
+    public void awaitRunning(String name, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get("/connectors/" + name + "/status");
+            status = response.body();
+            if (response.statusCode() == 200) {
+                JsonNode node = JSON.readTree(status);
+                if ("RUNNING".equals(node.path("connector").path("state").asText())
+                        && "RUNNING".equals(node.path("tasks").path(0).path("state").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(250); // polling interval, bounded by the deadline
+        }
+        throw new AssertionError(name + " not RUNNING on Kafka Connect " + version + ": " + status + "\n" + logTail());
+    }
+
+    /** The connector's task status, as the REST API reports it. */
+    public JsonNode taskStatus(String name) throws IOException, InterruptedException {
+        return JSON.readTree(get("/connectors/" + name + "/status").body()).path("tasks").path(0);
+    }
+
+    /** The MBeans matching {@code pattern} in the worker's JVM, over JMX remote, with one attribute each. */
+    public Map<ObjectName, Object> mbeans(String pattern, String attribute) throws IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+            MBeanServerConnection server = connector.getMBeanServerConnection();
+            Set<ObjectName> names = server.queryNames(new ObjectName(pattern), null);
+            Map<ObjectName, Object> values = new LinkedHashMap<>();
+            for (ObjectName name : names) {
+                values.put(name, server.getAttribute(name, attribute));
+            }
+            return values;
+        } catch (JMException e) {
+            throw new IOException("cannot read " + pattern + " " + attribute, e);
+        }
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void awaitRest(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka Connect " + version + " exited with " + process.exitValue()
+                        + ":\n" + logTail());
+            }
+            try {
+                if (get("/").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notUpYet) {
+                // the worker is still starting
+            }
+            Thread.sleep(250); // polling interval, bounded by the deadline
+        }
+        throw new IllegalStateException("Kafka Connect " + version + " REST API did not answer on port " + restPort
+                + " within " + timeout + ":\n" + logTail());
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + restPort + path);
+    }
+
+    /** Stops the worker as Ctrl-C would (SIGTERM, its shutdown hook stops the connector), then for good. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.dualstream.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualstream.connect.redis.testing.RedisProcess;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The quickstart launcher started the way {@code ./mvnw -q -Pquickstart package} starts it (its own JVM, the plugin
+ * loaded from plugin.path, output not a terminal), on free REST and page ports, against the Redis a test owns.
+ */
+final class QuickstartLauncher implements AutoCloseable {
+
+    static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
+    static final String CONNECTOR = "quickstart-redis-pubsub";
+
+    final int restPort;
+    final int httpPort;
+    final Path output;
+    final Process process;
+
+    private QuickstartLauncher(int restPort, int httpPort, Path output, Process process) {
+        this.restPort = restPort;
+        this.httpPort = httpPort;
+        this.output = output;
+        this.process = process;
+    }
+
+    static String classpath() {
+        return System.getProperty("quickstart.classpath");
+    }
+
+    static QuickstartLauncher start(Path workDir, String redisUri, String duration, int rate) throws IOException {
+        int restPort = RedisProcess.freePort();
+        int httpPort = RedisProcess.freePort();
+        Path output = workDir.resolve("quickstart.out");
+        Process process = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(),
+                "-Dquickstart.plugin.path=" + System.getProperty("quickstart.plugin.path"),
+                "-Dquickstart.connector.config=" + BASE.resolve("config/quickstart-sink.json"),
+                "-Dquickstart.work.dir=" + workDir,
+                "-Dquickstart.duration=" + duration,
+                "-Dquickstart.rate=" + rate,
+                "-Dquickstart.redis.uri=" + redisUri,
+                "-Dquickstart.rest.port=" + restPort,
+                "-Dquickstart.http.port=" + httpPort,
+                "io.dualstream.quickstart.Quickstart"))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        return new QuickstartLauncher(restPort, httpPort, output, process);
+    }
+
+    URI pageUrl() {
+        return URI.create("http://localhost:" + httpPort + "/");
+    }
+
+    /** Everything the launcher printed so far. */
+    String printed() throws IOException {
+        return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+    }
+
+    /** Whether the worker's REST API reports the connector and its task RUNNING within the timeout. */
+    boolean connectorRunning(Duration timeout) throws InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        return answers(URI.create("http://localhost:" + restPort + "/connectors/" + CONNECTOR + "/status"), timeout,
+                response -> {
+                    try {
+                        JsonNode status = json.readTree(response.body());
+                        return response.statusCode() == 200
+                                && "RUNNING".equals(status.path("connector").path("state").asText())
+                                && "RUNNING".equals(status.path("tasks").path(0).path("state").asText());
+                    } catch (IOException notJson) {
+                        return false;
+                    }
+                });
+    }
+
+    /** Whether the live page is served within the timeout (the gateway starts once the connector runs). */
+    boolean pageServed(Duration timeout) throws InterruptedException {
+        return answers(pageUrl(), timeout, response -> response.statusCode() == 200);
+    }
+
+    private boolean answers(URI url, Duration timeout, Predicate<HttpResponse<String>> ready)
+            throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (ready.test(http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()))) {
+                    return true;
+                }
+            } catch (IOException notUpYet) {
+                // still starting
+            }
+            Thread.sleep(500); // polling interval, bounded by the deadline
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
