@@ -36,7 +36,7 @@ public final class BenchEvents {
     }
 
     /** Sink records whose values have the given shape, as the matching converter would produce them. */
-    static SinkRecord[] records(Shape shape, int count) {
+    public static SinkRecord[] records(Shape shape, int count) {
         List<Event> events = events(count);
         JsonConverter schemaless = new JsonConverter();
         schemaless.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);

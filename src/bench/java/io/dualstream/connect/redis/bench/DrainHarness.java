@@ -12,6 +12,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
 
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,7 +29,8 @@ import java.util.Map;
  *
  * <p>Arguments: {@code [events=500000] [extra connector properties as key=value ...]}, for example
  * {@code consumer.override.max.poll.records=2000}; extras apply to every connector of the run. System properties:
- * {@code rounds} (default 3), {@code baselines=false} to skip the slow per-record baselines (e.g. when profiling).
+ * {@code rounds} (default 3), {@code baselines=false} to skip the slow per-record baselines (e.g. when profiling),
+ * {@code plan=converters} for the converter comparison instead ({@link #compareConverters}).
  */
 public final class DrainHarness {
 
@@ -76,6 +78,10 @@ public final class DrainHarness {
                     (System.nanoTime() - produceStart) / 1e9);
 
             try (CountingSubscriber subscriber = stack.subscriber("events:*")) {
+                if ("converters".equals(System.getProperty("plan"))) {
+                    compareConverters(stack, subscriber, events, rounds, extra);
+                    return;
+                }
                 // Warm-up: JIT the worker's and the connector's code paths on a short drain of each kind.
                 noop(stack, "warmup-noop", 1, events, extra);
                 connector(stack, subscriber, "warmup-connector", 1, events, extra);
@@ -113,6 +119,65 @@ public final class DrainHarness {
             System.out.printf("connector / per-record baseline: tasks.max=1 %.1fx, tasks.max=3 %.1fx (target >= 5x)%n",
                     sink1 / rates.get(BASELINE_1), sink3 / rates.get(BASELINE_3));
         }
+    }
+
+    /** Value converters of the comparison: the one the ITs use, and the one the README recommends. */
+    private static final Map<String, String> JSON_CONVERTER = Map.of(
+            "value.converter", "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable", "false");
+    private static final Map<String, String> BYTES_CONVERTER = Map.of(
+            "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+
+    /**
+     * tasks.max=1 only: the do-nothing sink with ByteArrayConverter (the ceiling of that path), the connector with
+     * ByteArrayConverter (JSON bytes read by the connector) and with schemaless JsonConverter (a Map), interleaved,
+     * medians of {@code rounds}.
+     */
+    private static void compareConverters(BenchStack stack, CountingSubscriber subscriber, int events, int rounds,
+                                          Map<String, String> extra) {
+        Map<String, String> bytes = with(extra, BYTES_CONVERTER);
+        Map<String, String> json = with(extra, JSON_CONVERTER);
+        noop(stack, "warmup-noop-bytes", 1, events, bytes);
+        connector(stack, subscriber, "warmup-sink-bytes", 1, events, bytes);
+        connector(stack, subscriber, "warmup-sink-json", 1, events, json);
+        String noopBytes = "Connect ceiling: do-nothing sink, ByteArrayConverter";
+        String sinkBytes = "connector, ByteArrayConverter (JSON bytes)";
+        String sinkJson = "connector, JsonConverter (schemaless, a Map)";
+        Map<String, List<Double>> runs = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            System.out.println("-- round " + round + " of " + rounds);
+            runs.computeIfAbsent(noopBytes, k -> new ArrayList<>()).add(noop(stack, "noop-bytes-" + round, 1, events, bytes));
+            runs.computeIfAbsent(sinkBytes, k -> new ArrayList<>())
+                    .add(connector(stack, subscriber, "sink-bytes-" + round, 1, events, bytes));
+            runs.computeIfAbsent(sinkJson, k -> new ArrayList<>())
+                    .add(connector(stack, subscriber, "sink-json-" + round, 1, events, json));
+        }
+        System.out.println();
+        System.out.println("| tasks.max=1, median of " + rounds + " rounds | per second | rounds |");
+        System.out.println("|---|---:|---|");
+        Map<String, Double> medians = new LinkedHashMap<>();
+        runs.forEach((run, values) -> {
+            medians.put(run, median(values));
+            System.out.printf("| %s | %,.0f | %s |%n", run, median(values),
+                    values.stream().map(v -> String.format("%,.0f", v)).toList());
+        });
+        System.out.printf("%nByteArrayConverter / JsonConverter: %.2fx (target >= 1.3x); ByteArrayConverter / its "
+                        + "do-nothing ceiling: %.2f (target >= 0.55); per round: %s and %s%n",
+                medians.get(sinkBytes) / medians.get(sinkJson), medians.get(sinkBytes) / medians.get(noopBytes),
+                ratios(runs.get(sinkBytes), runs.get(sinkJson)), ratios(runs.get(sinkBytes), runs.get(noopBytes)));
+    }
+
+    private static Map<String, String> with(Map<String, String> extra, Map<String, String> converter) {
+        Map<String, String> config = new LinkedHashMap<>(converter);
+        config.putAll(extra);
+        return config;
+    }
+
+    private static List<String> ratios(List<Double> numerators, List<Double> denominators) {
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < numerators.size(); i++) {
+            ratios.add(String.format("%.2f", numerators.get(i) / denominators.get(i)));
+        }
+        return ratios;
     }
 
     private static double noop(BenchStack stack, String name, int tasks, int events, Map<String, String> extra) {
@@ -208,8 +273,11 @@ public final class DrainHarness {
     private static double report(String what, long count, long start, long end, String cpuSpent) {
         double seconds = (end - start) / 1e9;
         double rate = count / seconds;
-        System.out.printf("%-52s %,9d in %6.2f s = %,10.0f /s; %s; gc so far: %d collections, %d ms%n", what, count,
-                seconds, rate, cpuSpent, BenchStack.gcCount(), BenchStack.gcMillis());
+        // Wall-clock window, to pick the run out of a JFR recording (src/bench/jfr-task-profile).
+        LocalTime finished = LocalTime.now().minusNanos(System.nanoTime() - end);
+        System.out.printf("%-52s %,9d in %6.2f s = %,10.0f /s; %s; gc so far: %d collections, %d ms; %s to %s%n", what,
+                count, seconds, rate, cpuSpent, BenchStack.gcCount(), BenchStack.gcMillis(),
+                finished.minusNanos(end - start), finished);
         return rate;
     }
 }

@@ -79,11 +79,28 @@ public final class ChannelTemplate {
         return literal.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The references of the template, in order. */
+    List<Reference> references() {
+        List<Reference> references = new ArrayList<>();
+        for (Object part : parts) {
+            if (part instanceof Reference reference) {
+                references.add(reference);
+            }
+        }
+        return references;
+    }
+
     /** Renders the channel for the record in {@code view} into {@code out}, as UTF-8. */
     void render(RecordView view, ByteSink out) {
         for (Object part : parts) {
             if (part instanceof Reference reference) {
-                out.writeUtf8(textOf(reference, view));
+                Object value = reference.resolve(view);
+                if (value instanceof CapturedScalar scalar && !scalar.isEmptyText()) {
+                    // Captured from JSON text: written from the capture buffer without a String.
+                    scalar.writeText(out);
+                } else {
+                    out.writeUtf8(textOf(reference, value));
+                }
             } else {
                 byte[] literal = (byte[]) part;
                 out.write(literal, 0, literal.length);
@@ -91,8 +108,7 @@ public final class ChannelTemplate {
         }
     }
 
-    private static String textOf(Reference reference, RecordView view) {
-        Object value = reference.resolve(view);
+    private static String textOf(Reference reference, Object value) {
         if (value == Reference.MISSING) {
             throw new MalformedRecordException("channel.template reference {" + reference + "} is missing from the record");
         }

@@ -6,7 +6,10 @@ import org.apache.kafka.connect.data.Struct;
 
 import java.util.Map;
 
-/** A compiled dotted path ({@code actor.login}) into a Struct, a Map or a JSON object. */
+/**
+ * A compiled dotted path ({@code actor.login}) into a Struct, a Map, a JSON object or the fields captured from
+ * JSON text ({@link CapturedJson}).
+ */
 final class FieldPath {
 
     private final String[] segments;
@@ -26,8 +29,15 @@ final class FieldPath {
         return new FieldPath(segments);
     }
 
+    String[] segments() {
+        return segments;
+    }
+
     /** The value at this path, {@code null} for an explicit null, or {@link Reference#MISSING}. */
     Object lookup(Object root) {
+        if (root instanceof CapturedJson captured) {
+            return captured.valueAt(this);
+        }
         Object current = root;
         for (String segment : segments) {
             if (current instanceof Struct struct) {

@@ -23,7 +23,9 @@ final class JsonValues {
     }
 
     static void write(JsonGenerator out, Object value) throws IOException {
-        if (value == null) {
+        if (value instanceof CapturedScalar scalar) {
+            scalar.write(out);
+        } else if (value == null) {
             out.writeNull();
         } else if (value instanceof String s) {
             out.writeString(s);

@@ -54,6 +54,11 @@ public final class NotificationFields {
         return new NotificationFields(names.toArray(new SerializedString[0]), references.toArray(new Reference[0]));
     }
 
+    /** The references of the fields, in order. */
+    List<Reference> references() {
+        return List.of(references);
+    }
+
     /** Writes the notification object; fields missing from the record are left out. */
     void write(RecordView view, JsonGenerator out) throws IOException {
         out.writeStartObject();

@@ -1,12 +1,15 @@
 package io.dualstream.connect.redis.mapping;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Turns a sink record into a {@link Notification}: the channel from the template, the payload from the
@@ -17,18 +20,42 @@ public final class NotificationMapper {
     private final ChannelTemplate channel;
     private final NotificationFields fields;
     private final int maxChannelBytes;
-    // Trailing tokens make "{...} junk" malformed instead of silently half-read.
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private final RecordView view = new RecordView(json);
+    /** Makes the payload generator; JSON text is read with the same factory. */
+    private final ObjectMapper json;
+    private final RecordView view;
     private final ByteSink channelBytes = new ByteSink(64);
     private final ByteSink payload = new ByteSink(256);
     /** Reused for every record (creating one per record cost a third of the mapping time); null after a failure. */
     private JsonGenerator generator;
 
+    /** JSON text values and keys are read in one streaming pass that captures only the referenced fields. */
     public NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes) {
+        this(channel, fields, maxChannelBytes, new ObjectMapper());
+    }
+
+    private NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes,
+                               ObjectMapper json) {
+        this(channel, fields, maxChannelBytes, json,
+                new StreamingJsonReader(json, referencedPaths(channel, fields, Reference::valuePath)),
+                new StreamingJsonReader(json, referencedPaths(channel, fields, Reference::keyPath)));
+    }
+
+    /** With other readers of JSON text: the tests hold the streaming reader against the tree it replaced. */
+    NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes, ObjectMapper json,
+                       JsonTextReader valueJson, JsonTextReader keyJson) {
         this.channel = channel;
         this.fields = fields;
         this.maxChannelBytes = maxChannelBytes;
+        this.json = json;
+        this.view = new RecordView(valueJson, keyJson);
+    }
+
+    /** The value (or key) paths of every reference of the template and the fields, compiled into one set. */
+    private static JsonPaths referencedPaths(ChannelTemplate channel, NotificationFields fields,
+                                             Function<Reference, FieldPath> pathOf) {
+        List<Reference> references = new ArrayList<>(channel.references());
+        references.addAll(fields.references());
+        return JsonPaths.of(references.stream().map(pathOf).filter(Objects::nonNull).toList());
     }
 
     /**

@@ -84,6 +84,16 @@ public abstract class Reference {
     /** The referenced value, {@code null} for an explicit null, or {@link #MISSING}. */
     abstract Object resolve(RecordView record);
 
+    /** The path into the value this reference reads, or {@code null} when it reads no field of the value. */
+    FieldPath valuePath() {
+        return null;
+    }
+
+    /** The path into the key this reference reads, or {@code null} when it reads no field of the key. */
+    FieldPath keyPath() {
+        return null;
+    }
+
     /** The reference as written, without braces; used in error messages. */
     @Override
     public String toString() {
@@ -111,6 +121,11 @@ public abstract class Reference {
         Object resolve(RecordView record) {
             return path.lookup(record.valueRoot());
         }
+
+        @Override
+        FieldPath valuePath() {
+            return path;
+        }
     }
 
     private static final class KeyField extends Reference {
@@ -125,6 +140,11 @@ public abstract class Reference {
         Object resolve(RecordView record) {
             Object root = record.keyRoot();
             return root == null ? MISSING : path.lookup(root);
+        }
+
+        @Override
+        FieldPath keyPath() {
+            return path;
         }
     }
 

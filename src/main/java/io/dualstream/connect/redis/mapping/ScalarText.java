@@ -19,6 +19,9 @@ final class ScalarText {
         if (value instanceof String s) {
             return s;
         }
+        if (value instanceof CapturedScalar scalar) {
+            return scalar.text();
+        }
         if (value instanceof JsonNode node) {
             return node.isValueNode() && !node.isNull() && !node.isBinary() ? node.asText() : null;
         }
