@@ -15,7 +15,8 @@ import java.util.function.IntPredicate;
 
 /**
  * The one fake publisher for unit tests: records every batch and every call ("send N", "await", "close") and
- * answers as scripted: everything delivered, nothing, the first N, or chosen indices undelivered. Scripted
+ * answers as scripted: everything delivered, nothing (known at once, like a refused connection), the first N,
+ * or chosen indices undelivered. Scripted
  * answers queued with {@link #thenFail} are used once each, in order; then the standing answer applies.
  */
 public final class ScriptedPublisher implements NotificationPublisher {
@@ -83,9 +84,19 @@ public final class ScriptedPublisher implements NotificationPublisher {
         }
         PublishResult result = PublishResult.of(notifications.size(), reached, missing,
                 new JedisConnectionException("Connection refused"));
-        return () -> {
-            calls.add("await");
-            return result;
+        // Nothing delivered: as with a refused connection, that is known when writing, not one batch later.
+        boolean answered = !notifications.isEmpty() && missing.cardinality() == notifications.size();
+        return new Replies() {
+            @Override
+            public PublishResult await() {
+                calls.add("await");
+                return result;
+            }
+
+            @Override
+            public boolean answered() {
+                return answered;
+            }
         };
     }
 
