@@ -119,7 +119,7 @@ public final class RedisClusterFixture implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> RedisProcess.deleteTree(ownDir)));
             int total = builder.masters * (1 + builder.replicasPerMaster);
             for (int i = 0; i < total; i++) {
-                RedisProcess node = RedisProcess.start(nodeArgs(builder));
+                RedisProcess node = startNode(builder);
                 processes.put(node.port(), node);
             }
             for (int port : processes.keySet()) {
@@ -135,6 +135,22 @@ public final class RedisClusterFixture implements AutoCloseable {
             throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot start the cluster", e);
         }
         formationTime = Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /**
+     * A free port is free when it is picked, not necessarily when redis-server binds it a moment later (other
+     * tests pick ports too): a node that finds its client or bus port taken is started again on new ones.
+     */
+    private static RedisProcess startNode(Builder builder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RedisProcess.start(nodeArgs(builder));
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static List<String> nodeArgs(Builder builder) throws IOException {

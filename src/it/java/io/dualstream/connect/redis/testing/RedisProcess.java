@@ -54,6 +54,21 @@ public final class RedisProcess implements RedisFixture {
      * server's directory: Sentinel needs a file it may rewrite. {@code extraArgs} follow on the command line.
      */
     static RedisProcess start(String config, List<String> extraArgs) {
+        // A port free when picked may be taken by the time redis-server binds it: try new ones twice more.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(config, extraArgs);
+            } catch (IllegalStateException e) {
+                boolean portTaken = String.valueOf(e.getMessage()).contains("Address already in use")
+                        && !String.valueOf(e.getMessage()).contains("(cluster)");
+                if (attempt == 3 || !portTaken) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static RedisProcess startOnce(String config, List<String> extraArgs) {
         Path dir = null;
         RedisProcess redis = null;
         try {
