@@ -12,11 +12,19 @@ import java.util.Properties;
  *
  * @param duration how long to run; null runs until Ctrl-C
  * @param bootstrapServers an existing Kafka; null starts an embedded broker
- * @param redisUri an existing Redis; null uses localhost:6379 or spawns redis-server
+ * @param redisUri an existing Redis (in cluster mode: seed URIs, comma-separated); null uses localhost:6379 or
+ *                 spawns redis-server (in cluster mode: spawns a cluster)
+ * @param redisMode a standalone Redis, or a Redis Cluster published to with SPUBLISH
  * @param httpPort the live page's port (the gateway binds 127.0.0.1 only)
  */
-public record QuickstartOptions(int rate, Duration duration, String bootstrapServers, String redisUri, int restPort,
+public record QuickstartOptions(int rate, Duration duration, String bootstrapServers, String redisUri,
+                                RedisMode redisMode, int restPort,
                                 int httpPort, Path pluginPath, Path connectorConfig, Path workDir, View view) {
+
+    /** How Redis is deployed: the connector's {@code redis.mode}. */
+    public enum RedisMode {
+        STANDALONE, CLUSTER
+    }
 
     /** How the live view is drawn. */
     public enum View {
@@ -38,6 +46,7 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
                 duration(optional(props, "quickstart.duration")),
                 optional(props, "quickstart.bootstrap.servers"),
                 optional(props, "quickstart.redis.uri"),
+                redisMode(optional(props, "quickstart.redis.mode")),
                 positiveInt(props, "quickstart.rest.port", 8083, 65_535, "a TCP port"),
                 positiveInt(props, "quickstart.http.port", 8080, 65_535, "a TCP port"),
                 pluginPath,
@@ -105,6 +114,17 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
                 yield Duration.ofSeconds(amount);
             }
         };
+    }
+
+    private static RedisMode redisMode(String value) {
+        if (value == null) {
+            return RedisMode.STANDALONE;
+        }
+        try {
+            return RedisMode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new QuickstartException("quickstart.redis.mode must be standalone or cluster, not '" + value + "'");
+        }
     }
 
     private static View view(String value) {
