@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -42,10 +43,15 @@ final class QuickstartLauncher implements AutoCloseable {
     }
 
     static QuickstartLauncher start(Path workDir, String redisUri, String duration, int rate) throws IOException {
+        return start(workDir, duration, rate, "-Dquickstart.redis.uri=" + redisUri);
+    }
+
+    /** Starts it with {@code flags} ({@code -Dquickstart.redis.mode=cluster}...) besides the ports, duration and rate. */
+    static QuickstartLauncher start(Path workDir, String duration, int rate, String... flags) throws IOException {
         int restPort = RedisProcess.freePort();
         int httpPort = RedisProcess.freePort();
         Path output = workDir.resolve("quickstart.out");
-        Process process = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath(),
                 "-Dquickstart.plugin.path=" + System.getProperty("quickstart.plugin.path"),
@@ -53,10 +59,11 @@ final class QuickstartLauncher implements AutoCloseable {
                 "-Dquickstart.work.dir=" + workDir,
                 "-Dquickstart.duration=" + duration,
                 "-Dquickstart.rate=" + rate,
-                "-Dquickstart.redis.uri=" + redisUri,
                 "-Dquickstart.rest.port=" + restPort,
-                "-Dquickstart.http.port=" + httpPort,
-                "io.dualstream.quickstart.Quickstart"))
+                "-Dquickstart.http.port=" + httpPort));
+        command.addAll(List.of(flags));
+        command.add("io.dualstream.quickstart.Quickstart");
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
