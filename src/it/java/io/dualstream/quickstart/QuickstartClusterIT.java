@@ -9,6 +9,7 @@ import io.dualstream.quickstart.gateway.ShardMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 import java.net.ConnectException;
 import java.net.Socket;
@@ -66,8 +67,14 @@ class QuickstartClusterIT {
             assertTrue(quickstart.connectorRunning(Duration.ofSeconds(180)),
                     "connector not RUNNING on port " + quickstart.restPort + ":\n" + quickstart.printed());
             List<ProcessHandle> children = new ArrayList<>(quickstart.process.descendants().toList());
-            assertEquals(3, children.stream().filter(c -> c.info().command().orElse("").endsWith("redis-server"))
-                    .count(), "three redis-server processes under the launcher");
+            for (HostAndPort node : nodes) {
+                try (Jedis jedis = new Jedis(node)) {
+                    long pid = Long.parseLong(jedis.info("server").lines().filter(l -> l.startsWith("process_id:"))
+                            .findFirst().orElseThrow().substring("process_id:".length()).trim());
+                    assertTrue(children.stream().anyMatch(child -> child.pid() == pid),
+                            "the node " + node + " (pid " + pid + ") is a process the launcher started");
+                }
+            }
 
             // Registered through REST like the standalone one, told it is a cluster and to publish sharded.
             JsonNode config = new ObjectMapper().readTree(get(URI.create("http://localhost:" + quickstart.restPort

@@ -56,6 +56,11 @@ public final class QuickstartCluster implements RedisDeployment {
     }
 
     public static QuickstartCluster obtain(String userUri, Path workDir) {
+        return obtain(userUri, workDir, System.getenv("PATH"));
+    }
+
+    /** {@code path} is where redis-server and redis-cli are looked for (the PATH; a test's own directory). */
+    static QuickstartCluster obtain(String userUri, Path workDir, String path) {
         if (userUri != null) {
             List<HostAndPort> seeds = seeds(userUri);
             ShardMap map;
@@ -69,7 +74,7 @@ public final class QuickstartCluster implements RedisDeployment {
                     List.of(), null);
         }
         for (String program : List.of("redis-server", "redis-cli")) {
-            if (!QuickstartRedis.onPath(program)) {
+            if (!QuickstartRedis.onPath(program, path)) {
                 throw new QuickstartException("-Dquickstart.redis.mode=cluster starts a local Redis Cluster with "
                         + "redis-server and redis-cli from the PATH, and there is no " + program + " on it. "
                         + INSTALL_HINT);

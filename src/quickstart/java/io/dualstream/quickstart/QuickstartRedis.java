@@ -103,12 +103,11 @@ public final class QuickstartRedis implements RedisDeployment {
     }
 
     private static boolean redisServerOnPath() {
-        return onPath("redis-server");
+        return onPath("redis-server", System.getenv("PATH"));
     }
 
-    /** Whether an executable named {@code program} is on the PATH. */
-    static boolean onPath(String program) {
-        String path = System.getenv("PATH");
+    /** Whether an executable named {@code program} is in one of {@code path}'s directories. */
+    static boolean onPath(String program, String path) {
         if (path == null) {
             return false;
         }
