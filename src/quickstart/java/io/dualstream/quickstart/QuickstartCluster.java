@@ -219,7 +219,7 @@ public final class QuickstartCluster implements RedisDeployment {
 
     @Override
     public String headline() {
-        return "Redis Cluster, " + masters + " masters, SPUBLISH: " + location();
+        return "Redis Cluster, " + masters + " masters, SPUBLISH: " + location() + "; SSUBSCRIBE on each channel's master";
     }
 
     @Override
@@ -274,17 +274,7 @@ public final class QuickstartCluster implements RedisDeployment {
     }
 
     private static void stop(List<Process> processes) {
-        processes.forEach(Process::destroy);
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        processes.forEach(QuickstartRedis::stop);
     }
 
     private static void deleteTree(Path dir) {

@@ -117,24 +117,23 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
     }
 
     private static RedisMode redisMode(String value) {
-        if (value == null) {
-            return RedisMode.STANDALONE;
-        }
-        try {
-            return RedisMode.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new QuickstartException("quickstart.redis.mode must be standalone or cluster, not '" + value + "'");
-        }
+        return choice("quickstart.redis.mode", value, RedisMode.class, RedisMode.STANDALONE, "standalone or cluster");
     }
 
     private static View view(String value) {
+        return choice("quickstart.view", value, View.class, View.AUTO, "auto, ansi or plain");
+    }
+
+    /** One of an enum's constants, written in any case; {@code choices} lists them for the error. */
+    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type, E defaultValue,
+                                                String choices) {
         if (value == null) {
-            return View.AUTO;
+            return defaultValue;
         }
         try {
-            return View.valueOf(value.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new QuickstartException("quickstart.view must be auto, ansi or plain, not '" + value + "'");
+            throw new QuickstartException(key + " must be " + choices + ", not '" + value + "'");
         }
     }
 }

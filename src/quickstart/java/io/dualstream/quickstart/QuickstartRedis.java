@@ -193,17 +193,24 @@ public final class QuickstartRedis implements RedisDeployment {
     /** Stops the redis-server the quickstart started; a Redis it found running is left alone. */
     @Override
     public void close() {
-        if (spawned == null || !spawned.isAlive()) {
+        if (spawned != null) {
+            stop(spawned);
+        }
+    }
+
+    /** SIGTERM (redis-server exits at once without persistence), then SIGKILL if it did not within 10 s. */
+    static void stop(Process process) {
+        if (!process.isAlive()) {
             return;
         }
-        spawned.destroy();
+        process.destroy();
         try {
-            if (!spawned.waitFor(10, TimeUnit.SECONDS)) {
-                spawned.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            spawned.destroyForcibly();
+            process.destroyForcibly();
         }
     }
 }
