@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * A minimal gateway between the two streams and a browser, on the JDK's HTTP server, bound to 127.0.0.1 only:
  * <ul>
  *   <li>{@code GET /stream?watch=events:repo:*}: Server-Sent Events. It subscribes first (SUBSCRIBE or PSUBSCRIBE,
- *       confirmed by Redis), then reads the watch's most recent events from Kafka and sends them, then the live
+ *       confirmed by Redis; on a Redis Cluster, {@link ShardedSubscriptions}), then reads the watch's most recent events from Kafka and sends them, then the live
  *       notifications less those already sent: no gap, no duplicate;</li>
  *   <li>{@code GET /recent?watch=...&limit=100}: those recent events alone, as JSON;</li>
  *   <li>{@code GET /event?topic=...&partition=...&offset=...}: the full event at a notification's coordinates;</li>

@@ -29,7 +29,7 @@ class ShardMapTest {
     }
 
     @Test
-    void slotsAreRedisesCrc16() {
+    void slotsAreTheOnesRedisComputes() {
         // CLUSTER KEYSLOT answers on a real Redis: foo 12182, hash tags hash only what is between the braces.
         assertEquals(12182, ShardMap.slot("foo"));
         assertEquals(ShardMap.slot("repo"), ShardMap.slot("events:{repo}:org1/repo-2"));
