@@ -13,8 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The quickstart launcher started the way {@code ./mvnw -q -Pquickstart package} starts it (its own JVM, the plugin
@@ -42,10 +49,15 @@ final class QuickstartLauncher implements AutoCloseable {
     }
 
     static QuickstartLauncher start(Path workDir, String redisUri, String duration, int rate) throws IOException {
+        return start(workDir, duration, rate, "-Dquickstart.redis.uri=" + redisUri);
+    }
+
+    /** Starts it with {@code flags} ({@code -Dquickstart.redis.mode=cluster}...) besides the ports, duration and rate. */
+    static QuickstartLauncher start(Path workDir, String duration, int rate, String... flags) throws IOException {
         int restPort = RedisProcess.freePort();
         int httpPort = RedisProcess.freePort();
         Path output = workDir.resolve("quickstart.out");
-        Process process = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath(),
                 "-Dquickstart.plugin.path=" + System.getProperty("quickstart.plugin.path"),
@@ -53,10 +65,11 @@ final class QuickstartLauncher implements AutoCloseable {
                 "-Dquickstart.work.dir=" + workDir,
                 "-Dquickstart.duration=" + duration,
                 "-Dquickstart.rate=" + rate,
-                "-Dquickstart.redis.uri=" + redisUri,
                 "-Dquickstart.rest.port=" + restPort,
-                "-Dquickstart.http.port=" + httpPort,
-                "io.dualstream.quickstart.Quickstart"))
+                "-Dquickstart.http.port=" + httpPort));
+        command.addAll(List.of(flags));
+        command.add("io.dualstream.quickstart.Quickstart");
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -109,6 +122,31 @@ final class QuickstartLauncher implements AutoCloseable {
             Thread.sleep(500); // polling interval, bounded by the deadline
         }
         return false;
+    }
+
+    /** What the launcher printed once it ended by itself, and the summary's counts. */
+    record Summary(String printed, long produced, long received) {
+    }
+
+    /**
+     * Waits until the launcher ends by itself (its duration is over), checks that it ended well having counted
+     * notifications (some, and no more than events produced), and returns the summary.
+     */
+    Summary awaitCleanEnd() throws IOException, InterruptedException {
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the quickstart did not stop:\n" + printed());
+        String printed = printed();
+        assertEquals(0, process.exitValue(), printed);
+        long produced = summaryNumber(printed, "events produced");
+        long received = summaryNumber(printed, "notifications received");
+        assertTrue(received > 0 && received <= produced, printed);
+        assertTrue(printed.contains("first notification after"), printed);
+        return new Summary(printed, produced, received);
+    }
+
+    private static long summaryNumber(String printed, String label) {
+        Matcher matcher = Pattern.compile(label + "\\s+([\\d,]+)").matcher(printed);
+        assertTrue(matcher.find(), "no '" + label + "' in the summary:\n" + printed);
+        return Long.parseLong(matcher.group(1).replace(",", ""));
     }
 
     @Override

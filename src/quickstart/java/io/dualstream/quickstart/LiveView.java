@@ -15,7 +15,7 @@ public final class LiveView {
 
     /** What does not change while the quickstart runs: where things are, for the header and the hints. */
     public record Setup(String kafka, String topic, int partitions, String restUrl, String connector,
-                        QuickstartRedis redis, int rate, URI pageUrl) {
+                        RedisDeployment redis, int rate, URI pageUrl) {
     }
 
     private static final String CLEAR_AND_HOME = "\u001b[H\u001b[2J";
@@ -62,8 +62,7 @@ public final class LiveView {
         lines.add(String.format(Locale.ROOT, "  Kafka      %s, topic %s (%d partitions)", setup.kafka(), setup.topic(),
                 setup.partitions()));
         lines.add(String.format(Locale.ROOT, "  Connect    %s, connector %s: %s", setup.restUrl(), setup.connector(), state));
-        lines.add(String.format(Locale.ROOT, "  Redis      %s (%s), PSUBSCRIBE %s", setup.redis().uri(),
-                setup.redis().origin(), NotificationWatcher.PATTERN));
+        lines.add("  Redis      " + setup.redis().headline());
         lines.add("  Browser    " + setup.pageUrl() + " (live page: notifications from Redis, events from Kafka)");
         lines.add("");
         lines.add(String.format(Locale.ROOT, "  events produced   %,10d   (%d/s)", produced, setup.rate()));
@@ -79,8 +78,7 @@ public final class LiveView {
         lines.add("");
         lines.add("  Try in another terminal (or open " + setup.pageUrl() + "):");
         lines.add("    curl -s " + setup.restUrl() + "/connectors/" + setup.connector() + "/status");
-        lines.add("    redis-cli -h " + setup.redis().host() + " -p " + setup.redis().port() + " psubscribe '"
-                + NotificationWatcher.PATTERN + "'");
+        lines.add("    " + setup.redis().subscriberHint());
         lines.add("");
         lines.add("  Ctrl-C stops everything.");
         return lines;

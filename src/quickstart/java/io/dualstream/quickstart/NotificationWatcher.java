@@ -32,9 +32,9 @@ public final class NotificationWatcher implements AutoCloseable {
         }
     };
 
-    public NotificationWatcher(QuickstartRedis redis, LiveStats stats) {
+    public NotificationWatcher(String host, int port, LiveStats stats) {
         this.stats = stats;
-        this.jedis = new Jedis(redis.host(), redis.port(), 0);
+        this.jedis = new Jedis(host, port, 0);
         this.thread = new Thread(() -> {
             try {
                 jedis.psubscribe(pubSub, PATTERN);

@@ -3,6 +3,7 @@ package io.dualstream.quickstart;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualstream.quickstart.gateway.EventChannel;
 import io.dualstream.quickstart.gateway.Gateway;
 
 import java.io.IOException;
@@ -135,10 +136,10 @@ public final class Quickstart {
         Path logFile = options.workDir().resolve("quickstart.log");
         out.println("Quickstart: Kafka -> Connect (Redis Pub/Sub sink) -> Redis. Logs: " + logFile);
         List<String> stopped = new ArrayList<>();
-        QuickstartRedis redis = null;
+        RedisDeployment redis = null;
         QuickstartKafka kafka = null;
         QuickstartWorker worker = null;
-        NotificationWatcher watcher = null;
+        AutoCloseable watcher = null;
         Gateway gateway = null;
         SampleProducer producer = null;
         LiveStats stats = new LiveStats();
@@ -146,8 +147,8 @@ public final class Quickstart {
         try {
             requireFreePort(options.restPort(), "quickstart.rest.port", " (another Connect worker?)");
             requireFreePort(options.httpPort(), "quickstart.http.port", "");
-            redis = step("Redis", () -> QuickstartRedis.obtain(options.redisUri(), "localhost", 6379, options.workDir()),
-                    found -> found.uri() + " (" + found.origin() + ")");
+            redis = step(options.redisMode() == QuickstartOptions.RedisMode.CLUSTER ? "Redis Cluster" : "Redis",
+                    () -> RedisDeployment.obtain(options), RedisDeployment::location);
             kafka = step(options.bootstrapServers() == null ? "Kafka (embedded KRaft broker)" : "Kafka",
                     () -> QuickstartKafka.obtain(options.bootstrapServers()), found -> found.bootstrapServers());
             Map<String, String> connectorConfig = connectorConfig(redis);
@@ -167,15 +168,16 @@ public final class Quickstart {
                 rest.awaitRunning(name, STARTUP_TIMEOUT);
                 return null;
             });
-            watcher = new NotificationWatcher(redis, stats);
-            watcher.start();
-            QuickstartRedis redisRef = redis;
+            List<String> channels = sampleChannels(connectorConfig);
+            watcher = redis.watch(stats, channels);
+            RedisDeployment redisRef = redis;
             gateway = step("live page (gateway on 127.0.0.1:" + options.httpPort() + ")",
-                    () -> startGateway(redisRef, kafkaRef, topic, connectorConfig), started -> started.url().toString());
+                    () -> startGateway(redisRef, kafkaRef, topic, connectorConfig, channels),
+                    started -> started.url().toString());
             producer = new SampleProducer(kafka.bootstrapServers(), topic, options.rate());
             producer.start();
-            out.println(String.format(Locale.ROOT, "Producing %d events/s to %s; watching PSUBSCRIBE %s%s", options.rate(),
-                    topic, NotificationWatcher.PATTERN, options.duration() == null ? "; Ctrl-C stops"
+            out.println(String.format(Locale.ROOT, "Producing %d events/s to %s; watching %s%s", options.rate(),
+                    topic, redis.subscription(), options.duration() == null ? "; Ctrl-C stops"
                             : " for " + options.duration().toSeconds() + " s"));
             view = new LiveView(out, ansi(), new LiveView.Setup(
                     kafka.isEmbedded() ? "embedded KRaft broker " + kafka.bootstrapServers() : kafka.bootstrapServers(),
@@ -192,8 +194,8 @@ public final class Quickstart {
             if (kafka != null && kafka.isEmbedded()) {
                 closeQuietly(kafka, "Kafka broker", stopped);
             }
-            if (redis != null && redis.spawned() != null) {
-                closeQuietly(redis, "redis-server", stopped);
+            if (redis != null && redis.startedName() != null) {
+                closeQuietly(redis, redis.startedName(), stopped);
             }
             if (view != null) {
                 view.summary(stats, producer == null ? 0 : producer.sent(), producer == null ? 0 : producer.failed(),
@@ -213,11 +215,11 @@ public final class Quickstart {
     }
 
     /** The live page's gateway: the same Redis and topic as the connector, its channel template. */
-    private Gateway startGateway(QuickstartRedis redis, QuickstartKafka kafka, String topic,
-                                 Map<String, String> connectorConfig) {
+    private Gateway startGateway(RedisDeployment redis, QuickstartKafka kafka, String topic,
+                                 Map<String, String> connectorConfig, List<String> channels) {
         try {
-            return Gateway.start(options.httpPort(), redis.host(), redis.port(), kafka.bootstrapServers(), topic,
-                    connectorConfig.get("channel.template"));
+            return Gateway.start(options.httpPort(), redis.gatewaySubscriptions(channels), kafka.bootstrapServers(),
+                    topic, connectorConfig.get("channel.template"));
         } catch (IOException | RuntimeException e) {
             throw new QuickstartException("the live page's gateway did not start on 127.0.0.1:" + options.httpPort()
                     + ": " + e.getMessage() + (e instanceof BindException ? " (pass another port with "
@@ -291,17 +293,23 @@ public final class Quickstart {
     }
 
     /** The connector's config from the JSON file in config/, pointed at the Redis in use. */
-    private Map<String, String> connectorConfig(QuickstartRedis redis) {
+    private Map<String, String> connectorConfig(RedisDeployment redis) {
         try {
             JsonNode root = new ObjectMapper().readTree(options.connectorConfig().toFile());
             Map<String, String> config = new LinkedHashMap<>(new ObjectMapper().convertValue(root.get("config"),
                     new TypeReference<Map<String, String>>() { }));
-            config.put("redis.uri", redis.uri());
+            config.putAll(redis.connectorSettings());
             return config;
         } catch (IOException | IllegalArgumentException e) {
             throw new QuickstartException("cannot read the connector config " + options.connectorConfig() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Every channel the sample events can be published on, by the connector's channel template. */
+    static List<String> sampleChannels(Map<String, String> connectorConfig) {
+        EventChannel template = new EventChannel(connectorConfig.get("channel.template"));
+        return SampleEvents.sources().stream().map(template::of).toList();
     }
 
     private interface Step<T> {

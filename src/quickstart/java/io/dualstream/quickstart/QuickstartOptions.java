@@ -12,11 +12,19 @@ import java.util.Properties;
  *
  * @param duration how long to run; null runs until Ctrl-C
  * @param bootstrapServers an existing Kafka; null starts an embedded broker
- * @param redisUri an existing Redis; null uses localhost:6379 or spawns redis-server
+ * @param redisUri an existing Redis (in cluster mode: seed URIs, comma-separated); null uses localhost:6379 or
+ *                 spawns redis-server (in cluster mode: spawns a cluster)
+ * @param redisMode a standalone Redis, or a Redis Cluster published to with SPUBLISH
  * @param httpPort the live page's port (the gateway binds 127.0.0.1 only)
  */
-public record QuickstartOptions(int rate, Duration duration, String bootstrapServers, String redisUri, int restPort,
+public record QuickstartOptions(int rate, Duration duration, String bootstrapServers, String redisUri,
+                                RedisMode redisMode, int restPort,
                                 int httpPort, Path pluginPath, Path connectorConfig, Path workDir, View view) {
+
+    /** How Redis is deployed: the connector's {@code redis.mode}. */
+    public enum RedisMode {
+        STANDALONE, CLUSTER
+    }
 
     /** How the live view is drawn. */
     public enum View {
@@ -38,6 +46,7 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
                 duration(optional(props, "quickstart.duration")),
                 optional(props, "quickstart.bootstrap.servers"),
                 optional(props, "quickstart.redis.uri"),
+                redisMode(optional(props, "quickstart.redis.mode")),
                 positiveInt(props, "quickstart.rest.port", 8083, 65_535, "a TCP port"),
                 positiveInt(props, "quickstart.http.port", 8080, 65_535, "a TCP port"),
                 pluginPath,
@@ -107,14 +116,24 @@ public record QuickstartOptions(int rate, Duration duration, String bootstrapSer
         };
     }
 
+    private static RedisMode redisMode(String value) {
+        return choice("quickstart.redis.mode", value, RedisMode.class, RedisMode.STANDALONE, "standalone or cluster");
+    }
+
     private static View view(String value) {
+        return choice("quickstart.view", value, View.class, View.AUTO, "auto, ansi or plain");
+    }
+
+    /** One of an enum's constants, written in any case; {@code choices} lists them for the error. */
+    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type, E defaultValue,
+                                                String choices) {
         if (value == null) {
-            return View.AUTO;
+            return defaultValue;
         }
         try {
-            return View.valueOf(value.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new QuickstartException("quickstart.view must be auto, ansi or plain, not '" + value + "'");
+            throw new QuickstartException(key + " must be " + choices + ", not '" + value + "'");
         }
     }
 }

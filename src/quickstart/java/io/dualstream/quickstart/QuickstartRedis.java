@@ -1,5 +1,7 @@
 package io.dualstream.quickstart;
 
+import io.dualstream.quickstart.gateway.RedisSubscriptions;
+import io.dualstream.quickstart.gateway.Subscriptions;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -11,13 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis the quickstart publishes to: the one the user named, else the one answering on localhost:6379,
  * else a {@code redis-server} started from the PATH on a free port (and stopped again on {@link #close()}).
  */
-public final class QuickstartRedis implements AutoCloseable {
+public final class QuickstartRedis implements RedisDeployment {
 
     static final String INSTALL_HINT = "Install Redis and run the quickstart again "
             + "(Debian/Ubuntu: sudo apt-get install -y redis-server; macOS: brew install redis), "
@@ -100,19 +103,23 @@ public final class QuickstartRedis implements AutoCloseable {
     }
 
     private static boolean redisServerOnPath() {
-        String path = System.getenv("PATH");
+        return onPath("redis-server", System.getenv("PATH"));
+    }
+
+    /** Whether an executable named {@code program} is in one of {@code path}'s directories. */
+    static boolean onPath(String program, String path) {
         if (path == null) {
             return false;
         }
         for (String entry : path.split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "redis-server"))) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, program))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -135,6 +142,49 @@ public final class QuickstartRedis implements AutoCloseable {
         return origin;
     }
 
+    @Override
+    public Map<String, String> connectorSettings() {
+        return Map.of("redis.uri", uri);
+    }
+
+    @Override
+    public String location() {
+        return uri + " (" + origin + ")";
+    }
+
+    @Override
+    public String headline() {
+        return location() + ", " + subscription();
+    }
+
+    @Override
+    public String subscription() {
+        return "PSUBSCRIBE " + NotificationWatcher.PATTERN;
+    }
+
+    @Override
+    public String subscriberHint() {
+        return "redis-cli -h " + host + " -p " + port + " psubscribe '" + NotificationWatcher.PATTERN + "'";
+    }
+
+    /** One pattern subscription covers every channel: {@code channels} is not needed. */
+    @Override
+    public AutoCloseable watch(LiveStats stats, List<String> channels) {
+        NotificationWatcher watcher = new NotificationWatcher(host, port, stats);
+        watcher.start();
+        return watcher;
+    }
+
+    @Override
+    public Subscriptions gatewaySubscriptions(List<String> channels) {
+        return new RedisSubscriptions(host, port);
+    }
+
+    @Override
+    public String startedName() {
+        return spawned == null ? null : "redis-server";
+    }
+
     /** The redis-server the quickstart started, if it started one. */
     public Process spawned() {
         return spawned;
@@ -143,17 +193,24 @@ public final class QuickstartRedis implements AutoCloseable {
     /** Stops the redis-server the quickstart started; a Redis it found running is left alone. */
     @Override
     public void close() {
-        if (spawned == null || !spawned.isAlive()) {
+        if (spawned != null) {
+            stop(spawned);
+        }
+    }
+
+    /** SIGTERM (redis-server exits at once without persistence), then SIGKILL if it did not within 10 s. */
+    static void stop(Process process) {
+        if (!process.isAlive()) {
             return;
         }
-        spawned.destroy();
+        process.destroy();
         try {
-            if (!spawned.waitFor(10, TimeUnit.SECONDS)) {
-                spawned.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            spawned.destroyForcibly();
+            process.destroyForcibly();
         }
     }
 }

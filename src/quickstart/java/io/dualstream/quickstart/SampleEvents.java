@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -14,6 +16,9 @@ public final class SampleEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] TYPES = {"push", "issue", "star", "fork", "pull_request", "release"};
+    private static final int USERS = 20;
+    private static final int ORGS = 5;
+    private static final int REPOS_PER_ORG = 10;
 
     /** One event: the Kafka key (its source) and the JSON value. */
     public record Event(String id, String type, String sourceType, String sourceId, String key, String json) {
@@ -32,11 +37,11 @@ public final class SampleEvents {
         String id = idPrefix + "-" + sequence++;
         String sourceType;
         String sourceId;
-        String repo = "org" + random.nextInt(5) + "/repo-" + random.nextInt(10);
+        String repo = "org" + random.nextInt(ORGS) + "/repo-" + random.nextInt(REPOS_PER_ORG);
         switch (random.nextInt(3)) {
             case 0 -> {
                 sourceType = "user";
-                sourceId = "user" + random.nextInt(20);
+                sourceId = "user" + random.nextInt(USERS);
             }
             case 1 -> {
                 sourceType = "repo";
@@ -63,6 +68,28 @@ public final class SampleEvents {
         payload(type, repo, event.putObject("payload"));
         event.put("public", true);
         return new Event(id, type, sourceType, sourceId, sourceType + ":" + sourceId, event.toString());
+    }
+
+    /**
+     * Every source an event can come from, as {@code source_type}/{@code source_id} objects: the channels a sharded
+     * subscriber must know, since {@code SSUBSCRIBE} has no pattern form.
+     */
+    public static List<ObjectNode> sources() {
+        List<ObjectNode> sources = new ArrayList<>();
+        for (int user = 0; user < USERS; user++) {
+            sources.add(source("user", "user" + user));
+        }
+        for (int org = 0; org < ORGS; org++) {
+            sources.add(source("org", "org" + org));
+            for (int repo = 0; repo < REPOS_PER_ORG; repo++) {
+                sources.add(source("repo", "org" + org + "/repo-" + repo));
+            }
+        }
+        return sources;
+    }
+
+    private static ObjectNode source(String type, String id) {
+        return JSON.createObjectNode().put("source_type", type).put("source_id", id);
     }
 
     private void payload(String type, String repo, ObjectNode payload) {

@@ -41,6 +41,22 @@ class QuickstartOptionsTest {
         assertNull(options.bootstrapServers(), "no Kafka given: start an embedded broker");
         assertNull(options.redisUri());
         assertEquals(QuickstartOptions.View.AUTO, options.view());
+        assertEquals(QuickstartOptions.RedisMode.STANDALONE, options.redisMode(), "a standalone Redis by default");
+    }
+
+    @Test
+    void theRedisModeIsStandaloneOrCluster() throws IOException {
+        Properties props = minimal();
+        props.setProperty("quickstart.redis.mode", "standalone");
+        assertEquals(QuickstartOptions.RedisMode.STANDALONE, QuickstartOptions.from(props).redisMode());
+        props.setProperty("quickstart.redis.mode", " Cluster ");
+        assertEquals(QuickstartOptions.RedisMode.CLUSTER, QuickstartOptions.from(props).redisMode());
+        props.setProperty("quickstart.redis.mode", "");
+        assertEquals(QuickstartOptions.RedisMode.STANDALONE, QuickstartOptions.from(props).redisMode(),
+                "the Maven profile forwards an unset flag as empty");
+        props.setProperty("quickstart.redis.mode", "sentinel");
+        QuickstartException error = assertThrows(QuickstartException.class, () -> QuickstartOptions.from(props));
+        assertEquals("quickstart.redis.mode must be standalone or cluster, not 'sentinel'", error.getMessage());
     }
 
     @Test

@@ -40,4 +40,20 @@ class SampleEventsTest {
         assertEquals(Set.of("user", "repo", "org"), sourceTypes);
         assertEquals(500, ids.size(), "ids are unique");
     }
+
+    @Test
+    void sourcesListEverySourceAnEventCanComeFrom() {
+        Set<String> listed = new HashSet<>();
+        SampleEvents.sources().forEach(source -> listed.add(source.get("source_type").asText() + ":"
+                + source.get("source_id").asText()));
+        assertEquals(SampleEvents.sources().size(), listed.size(), "no source twice");
+        assertEquals(20 + 5 + 50, listed.size(), "20 users, 5 orgs, 10 repos per org");
+        Set<String> seen = new HashSet<>();
+        SampleEvents events = new SampleEvents("t", 7);
+        for (int i = 0; i < 5000; i++) {
+            seen.add(events.next().key());
+        }
+        assertTrue(listed.containsAll(seen), "a sharded subscriber on the listed channels hears every event");
+        assertEquals(listed, seen, "and every listed source does occur");
+    }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A Server-Sent Events reader, as a browser's EventSource: each event (name and data) lands in a queue. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-    record Event(String name, String data) {
+    public record Event(String name, String data) {
     }
 
     private static final Event CLOSED = new Event("(closed)", "");
@@ -34,7 +34,7 @@ final class SseClient implements AutoCloseable {
         reader.start();
     }
 
-    static SseClient open(URI url) throws IOException, InterruptedException {
+    public static SseClient open(URI url) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url)
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -65,7 +65,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event, or fails when none came in time or the stream ended. */
-    Event next(Duration timeout) throws InterruptedException {
+    public Event next(Duration timeout) throws InterruptedException {
         Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (event == null) {
             throw new AssertionError("no server-sent event within " + timeout);
@@ -77,7 +77,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event named {@code name}, skipping none: fails if another comes first. */
-    Event expect(String name, Duration timeout) throws InterruptedException {
+    public Event expect(String name, Duration timeout) throws InterruptedException {
         Event event = next(timeout);
         if (!event.name().equals(name)) {
             throw new AssertionError("expected a '" + name + "' event, got '" + event.name() + "': " + event.data());
@@ -86,7 +86,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Whether the server closed the stream within the timeout (after any events still queued). */
-    boolean endsWithin(Duration timeout) throws InterruptedException {
+    public boolean endsWithin(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS); event != null;
              event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

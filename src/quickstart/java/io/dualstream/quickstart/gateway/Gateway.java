@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * A minimal gateway between the two streams and a browser, on the JDK's HTTP server, bound to 127.0.0.1 only:
  * <ul>
  *   <li>{@code GET /stream?watch=events:repo:*}: Server-Sent Events. It subscribes first (SUBSCRIBE or PSUBSCRIBE,
- *       confirmed by Redis), then reads the watch's most recent events from Kafka and sends them, then the live
+ *       confirmed by Redis; on a Redis Cluster, {@link ShardedSubscriptions}), then reads the watch's most recent events from Kafka and sends them, then the live
  *       notifications less those already sent: no gap, no duplicate;</li>
  *   <li>{@code GET /recent?watch=...&limit=100}: those recent events alone, as JSON;</li>
  *   <li>{@code GET /event?topic=...&partition=...&offset=...}: the full event at a notification's coordinates;</li>
@@ -59,13 +59,13 @@ public final class Gateway implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
-    private final RedisSubscriptions subscriptions;
+    private final Subscriptions subscriptions;
     private final KafkaEvents kafka;
     private final EventChannel channels;
     private final Map<String, Asset> assets;
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
 
-    private Gateway(HttpServer server, ExecutorService threads, RedisSubscriptions subscriptions, KafkaEvents kafka,
+    private Gateway(HttpServer server, ExecutorService threads, Subscriptions subscriptions, KafkaEvents kafka,
                     EventChannel channels, Map<String, Asset> assets) {
         this.server = server;
         this.threads = threads;
@@ -82,12 +82,20 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(int port, String redisHost, int redisPort, String bootstrapServers, String topic,
                                 String channelTemplate) throws IOException {
+        return start(port, new RedisSubscriptions(redisHost, redisPort), bootstrapServers, topic, channelTemplate);
+    }
+
+    /**
+     * Starts the gateway on 127.0.0.1:{@code port} (0 picks a free port) hearing Redis through {@code subscriptions}
+     * (a standalone Redis's or a cluster's), which it starts and closes.
+     */
+    public static Gateway start(int port, Subscriptions subscriptions, String bootstrapServers, String topic,
+                                String channelTemplate) throws IOException {
         EventChannel channels = new EventChannel(channelTemplate);
         Map<String, Asset> assets = Map.of(
                 "/", asset("index.html", "text/html; charset=utf-8"),
                 "/page.js", asset("page.js", "text/javascript; charset=utf-8"),
                 "/page.css", asset("page.css", "text/css; charset=utf-8"));
-        RedisSubscriptions subscriptions = new RedisSubscriptions(redisHost, redisPort);
         KafkaEvents kafka = new KafkaEvents(bootstrapServers, topic, channels);
         HttpServer server;
         try {
@@ -184,25 +192,25 @@ public final class Gateway implements AutoCloseable {
         SseStream stream = new SseStream();
         streams.add(stream);
         try {
-            awaitSubscribed(subscriptions.add(watch, stream), watch);
+            awaitSubscribed(subscriptions.add(watch, stream), subscriptions.command(watch));
             List<Notification> recent = kafka.recent(watch, DEFAULT_RECENT);
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             exchange.sendResponseHeaders(200, 0);
-            stream.serve(exchange.getResponseBody(), watch.expression(), watch.command(), recent);
+            stream.serve(exchange.getResponseBody(), watch.expression(), subscriptions.command(watch), recent);
         } finally {
             subscriptions.remove(watch, stream);
             streams.remove(stream);
         }
     }
 
-    private static void awaitSubscribed(CompletableFuture<Void> confirmed, Watch watch)
+    private static void awaitSubscribed(CompletableFuture<Void> confirmed, String command)
             throws InterruptedException {
         try {
             confirmed.get(SUBSCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(watch.command() + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(command + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException(watch.command() + " was not confirmed by Redis within "
+            throw new IllegalStateException(command + " was not confirmed by Redis within "
                     + SUBSCRIBE_TIMEOUT_SECONDS + " s", e);
         }
     }

@@ -21,15 +21,7 @@ import java.util.concurrent.TimeUnit;
  * every page on that watch. When the connection drops, every page is told (they reconnect and catch up from
  * Kafka: Pub/Sub kept nothing for them) and the gateway dials Redis again.
  */
-public final class RedisSubscriptions implements AutoCloseable {
-
-    /** A page's end of a watch. Called on the Redis thread: must not block. */
-    public interface Listener {
-        void deliver(Notification notification);
-
-        /** The connection to Redis dropped: notifications may have been missed. */
-        void lost();
-    }
+public final class RedisSubscriptions implements Subscriptions {
 
     private static final Logger log = LoggerFactory.getLogger(RedisSubscriptions.class);
     /** Keeps the connection in subscriber mode while no page watches anything. Nothing publishes on it. */
@@ -59,6 +51,7 @@ public final class RedisSubscriptions implements AutoCloseable {
     }
 
     /** Connects and returns once Redis confirmed the connection's first subscription. */
+    @Override
     public void start() {
         thread.start();
         try {
@@ -76,6 +69,7 @@ public final class RedisSubscriptions implements AutoCloseable {
      * Adds a page to a watch, subscribing when it is the first. The future completes once Redis confirmed the
      * subscription: from then on every notification on the watch reaches the listener.
      */
+    @Override
     public synchronized CompletableFuture<Void> add(Watch watch, Listener listener) {
         if (connection == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis at " + host + ":"
@@ -97,6 +91,7 @@ public final class RedisSubscriptions implements AutoCloseable {
     }
 
     /** Removes a page from a watch, unsubscribing when it was the last. */
+    @Override
     public synchronized void remove(Watch watch, Listener listener) {
         Subscription subscription = active.get(watch.expression());
         if (subscription == null || !subscription.listeners.remove(listener) || !subscription.listeners.isEmpty()) {
@@ -110,6 +105,11 @@ public final class RedisSubscriptions implements AutoCloseable {
                 connection.unsubscribe(watch.expression());
             }
         }
+    }
+
+    @Override
+    public String command(Watch watch) {
+        return watch.command();
     }
 
     private void run() {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * with a comment line every 15 s so a closed page is noticed. It ends with an {@code end} event saying why;
  * the browser's EventSource then reconnects and catches up again.
  */
-final class SseStream implements RedisSubscriptions.Listener {
+final class SseStream implements Subscriptions.Listener {
 
     /** Notifications waiting for a slow page before it is dropped (it reconnects and catches up). */
     static final int QUEUE_CAPACITY = 10_000;
