@@ -35,7 +35,11 @@ class RedisPubSubSinkConfigTest {
     void declaredDefaults() {
         Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
         assertEquals("redis://localhost:6379", defaults.get("redis.uri"));
-        assertEquals("events:{source_type}:{source_id}", defaults.get("channel.template"));
+        assertEquals(List.of("events:{source_type}:{source_id}"), defaults.get("channel.template"));
+        assertEquals(0L, defaults.get("notification.max.age.ms"));
+        assertEquals(0, defaults.get("notification.max.rate"));
+        assertEquals(false, defaults.get("notification.coalesce"));
+        assertEquals("coalesced", defaults.get("notification.coalesce.count.field"));
         assertEquals(List.of("id", "type", "source_id"), defaults.get("notification.fields"));
         assertEquals(2000, defaults.get("redis.timeout.ms"));
         assertEquals(100L, defaults.get("redis.retry.backoff.ms"));
@@ -52,7 +56,7 @@ class RedisPubSubSinkConfigTest {
     void emptyConfigurationUsesTheDefaults() {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Map.of());
         assertEquals(new RedisEndpoint("localhost", 6379, false, null, null, 0), config.endpoint());
-        assertEquals("events:{source_type}:{source_id}", config.channelTemplate().toString());
+        assertEquals("events:{source_type}:{source_id}", config.channelTemplates().toString());
         assertEquals("id=value.id,type=value.type,source_id=value.source_id", config.notificationFields().toString());
         assertNull(config.user());
         assertNull(config.password());
@@ -89,7 +93,7 @@ class RedisPubSubSinkConfigTest {
         assertEquals(50L, config.retryBackoffMs());
         assertEquals(50L, config.retryBackoffMaxMs());
         assertEquals(10, config.pipelineSize());
-        assertEquals("n:{topic}", config.channelTemplate().toString());
+        assertEquals("n:{topic}", config.channelTemplates().toString());
         assertEquals("id=value.id,p=partition", config.notificationFields().toString());
         assertEquals(64, config.channelMaxBytes());
         assertEquals(MalformedBehavior.FAIL, config.malformedBehavior());

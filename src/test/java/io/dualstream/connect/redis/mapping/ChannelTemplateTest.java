@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChannelTemplateTest {
 
     private static String channelOf(String template, SinkRecord record) {
-        NotificationMapper mapper = new NotificationMapper(ChannelTemplate.parse(template),
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of(template)),
                 NotificationFields.parse(List.of("id")), 1024);
-        return new String(mapper.map(record).channel(), StandardCharsets.UTF_8);
+        return new String(Mapped.one(mapper, record).channel(), StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> value() {
@@ -126,9 +126,9 @@ class ChannelTemplateTest {
     void rendersNonAsciiTextAsUtf8() {
         Map<String, Object> value = value();
         value.put("source_id", "zoë/ünïcode");
-        NotificationMapper mapper = new NotificationMapper(ChannelTemplate.parse("events:{source_id}"),
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of("events:{source_id}")),
                 NotificationFields.parse(List.of("id")), 1024);
-        byte[] channel = mapper.map(record(null, value)).channel();
+        byte[] channel = Mapped.one(mapper, record(null, value)).channel();
         assertEquals("events:zoë/ünïcode", new String(channel, StandardCharsets.UTF_8));
         assertEquals("events:zoë/ünïcode".getBytes(StandardCharsets.UTF_8).length, channel.length);
     }
