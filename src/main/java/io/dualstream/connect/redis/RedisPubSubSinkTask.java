@@ -123,7 +123,7 @@ public class RedisPubSubSinkTask extends SinkTask {
                 deferral::deferred);
         metrics.gauge("notifications-coalesced-total", "Notifications not published because a later one on the same "
                 + "channel in the batch stood for them (notification.coalesce)",
-                () -> coalescer == null ? 0 : coalescer.coalesced());
+                this::coalesced);
         metrics.gauge("records-reported-total", "Skipped records sent to the worker's error reporter (dead-letter queue)",
                 badRecords::reported);
         metrics.gauge("redis-available", "1 while the last attempt to publish delivered everything, 0 while Redis is failing",
@@ -240,5 +240,17 @@ public class RedisPubSubSinkTask extends SinkTask {
 
     BadRecordHandler badRecords() {
         return badRecords;
+    }
+
+    Freshness freshness() {
+        return freshness;
+    }
+
+    DeferredRecords deferral() {
+        return deferral;
+    }
+
+    long coalesced() {
+        return coalescer == null ? 0 : coalescer.coalesced();
     }
 }

@@ -139,6 +139,12 @@ class RedisPubSubSinkConfigTest {
             "channel.template     | events:{source_id         | '{' at position 7 is not closed with '}'",
             "channel.template     | events:{}                 | write a field name such as {source_id}",
             "channel.template     | events:{value}            | write value.FIELD",
+            "channel.template     | `a:{x},b:{y`              | template 'b:{y': '{' at position 2 is not closed",
+            "channel.template     | `?a:{x},?b:{y}`           | at least one must be required",
+            "channel.template     | `a:{x},?all`              | '?all' is optional but has no reference",
+            "channel.template     | `a:{x},,b`                | the template is empty",
+            "notification.max.age.ms | -1                     | Value must be at least 0",
+            "notification.max.rate | -5                       | Value must be at least 0",
             "notification.fields  | id,id                     | field 'id' is listed twice",
             "notification.fields  | id,a..b                   | has an empty field name; write fields as a.b.c",
             "notification.fields  | id,=partition             | has no name; write name or name=REF",
@@ -152,6 +158,14 @@ class RedisPubSubSinkConfigTest {
         ConfigException e = invalid(props(key, value));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(fix), e.getMessage());
+    }
+
+    @Test
+    void theCoalescedCountFieldMustNotBeANotificationField() {
+        ConfigException e = invalid(props("notification.coalesce", "true", "notification.fields", "id,coalesced"));
+        assertEquals("Invalid configuration notification.coalesce.count.field: 'coalesced' is also a name in "
+                + "notification.fields; choose another name for the count of coalesced notifications", e.getMessage());
+        new RedisPubSubSinkConfig(props("notification.coalesce", "false", "notification.fields", "id,coalesced"));
     }
 
     @Test
