@@ -4,15 +4,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** Real Kafka + Connect in the test JVM, set up the way these tests need. */
 public final class ConnectClusters {
@@ -71,13 +74,37 @@ public final class ConnectClusters {
 
     /** Sends key/value pairs (a null value is a tombstone) and waits until Kafka has them all. */
     public static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
+        send(connect, keyValues.stream().map(kv -> record(topic, null, kv[0], kv[1])).toList());
+    }
+
+    /** A record of UTF-8 text for {@code topic}: to {@code partition}, or by the key's hash when it is null. */
+    public static ProducerRecord<byte[], byte[]> record(String topic, Integer partition, String key, String value) {
+        return new ProducerRecord<>(topic, partition, bytes(key), bytes(value));
+    }
+
+    /**
+     * Sends the records as they are (partition, timestamp, headers), in order, and waits until Kafka has them all;
+     * returns where Kafka put each one (partition, offset) and its timestamp, in the same order.
+     */
+    public static List<RecordMetadata> send(EmbeddedConnectCluster connect, List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> props = new HashMap<>();
         props.put("linger.ms", "5");
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
-            for (String[] kv : keyValues) {
-                producer.send(new ProducerRecord<>(topic, bytes(kv[0]), bytes(kv[1])));
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                acks.add(producer.send(record));
             }
             producer.flush();
+            List<RecordMetadata> written = new ArrayList<>(acks.size());
+            for (Future<RecordMetadata> ack : acks) {
+                written.add(ack.get());
+            }
+            return written;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not take a record", e);
         }
     }
 

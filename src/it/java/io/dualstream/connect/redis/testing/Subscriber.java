@@ -214,6 +214,23 @@ public final class Subscriber implements AutoCloseable {
         }
     }
 
+    /**
+     * The most messages whose receive times fall within one {@code window} (sliding: a window starts at every
+     * message), to check a rate at the subscriber's end.
+     */
+    public static int busiestWindow(List<Message> messages, Duration window) {
+        long[] times = messages.stream().mapToLong(Message::receivedAtMillis).sorted().toArray();
+        int busiest = 0;
+        int end = 0;
+        for (int start = 0; start < times.length; start++) {
+            while (end < times.length && times[end] - times[start] < window.toMillis()) {
+                end++;
+            }
+            busiest = Math.max(busiest, end - start);
+        }
+        return busiest;
+    }
+
     public List<Message> received() {
         synchronized (messages) {
             return new ArrayList<>(messages);

@@ -4,6 +4,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 
 /**
  * Reads a task's metrics the way an operator's JMX tool would, from the worker's MBeans in this JVM: plugin
@@ -35,6 +36,23 @@ public final class TaskMetricsJmx {
             return ((Number) SERVER.getAttribute(name, attribute)).doubleValue();
         } catch (JMException e) {
             throw new AssertionError("cannot read " + name + " " + attribute, e);
+        }
+    }
+
+    /**
+     * Polls the attribute until it is at least {@code min} (a counter catching up with the records handed to the
+     * task) and returns the value read then; fails with the last value when {@code timeout} passes first.
+     */
+    public static double awaitAtLeast(ObjectName name, String attribute, double min, Duration timeout) {
+        double[] last = {Double.NaN};
+        try {
+            return Await.until(name + " " + attribute + " >= " + min, timeout, () -> {
+                last[0] = read(name, attribute);
+                return last[0] >= min ? last[0] : null;
+            });
+        } catch (IllegalStateException timedOut) {
+            throw new AssertionError(name + " " + attribute + " is " + last[0] + ", expected at least " + min
+                    + " within " + timeout, timedOut);
         }
     }
 
