@@ -1,6 +1,7 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.mapping.Coalescer;
 import io.dualstream.connect.redis.mapping.MalformedRecordException;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
@@ -8,6 +9,7 @@ import io.dualstream.connect.redis.publish.AtLeastOnceDelivery;
 import io.dualstream.connect.redis.publish.BestEffortDelivery;
 import io.dualstream.connect.redis.publish.DeliveryPolicy;
 import io.dualstream.connect.redis.publish.NotificationPublisher;
+import io.dualstream.connect.redis.publish.Pacing;
 import io.dualstream.connect.redis.publish.RedisHealth;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -28,9 +30,12 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Maps each record of a {@code put()} batch to a notification and hands the batch to the delivery policy chosen
- * at start ({@link BestEffortDelivery} or {@link AtLeastOnceDelivery}), which publishes it through the
- * configured topology's publisher. Redis failures never fail the task. Bad records are handled by
+ * Turns each {@code put()} batch into notifications and hands them to the delivery policy chosen at start
+ * ({@link BestEffortDelivery} or {@link AtLeastOnceDelivery}), which publishes them through the configured
+ * topology's publisher, paced to notification.max.rate. On the way, records too old to be news are skipped
+ * ({@link Freshness}), records beyond what pacing can take on now go back to Kafka ({@link DeferredRecords}),
+ * each record becomes one notification per channel, and with notification.coalesce only the last per channel
+ * is kept ({@link Coalescer}). Redis failures never fail the task. Bad records are handled by
  * {@link BadRecordHandler}, once, whichever the guarantee.
  */
 public class RedisPubSubSinkTask extends SinkTask {
@@ -42,6 +47,12 @@ public class RedisPubSubSinkTask extends SinkTask {
     private final Time time;
 
     private NotificationMapper mapper;
+    private Freshness freshness;
+    private Pacing pacing;
+    private final DeferredRecords deferral = new DeferredRecords();
+    private int channelsPerRecord;
+    /** null when notification.coalesce is off. */
+    private Coalescer coalescer;
     private NotificationPublisher publisher;
     private DeliveryPolicy delivery;
     private BadRecordHandler badRecords;
@@ -66,11 +77,15 @@ public class RedisPubSubSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props);
-        mapper = new NotificationMapper(config.channelTemplate(), config.notificationFields(), config.channelMaxBytes());
+        mapper = new NotificationMapper(config.channelTemplates(), config.notificationFields(), config.channelMaxBytes());
+        channelsPerRecord = config.channelTemplates().size();
+        freshness = new Freshness(config.notificationMaxAgeMs(), LOG_INTERVAL_MS);
+        pacing = Pacing.of(config.notificationMaxRate(), time);
+        coalescer = config.coalesceCountField() == null ? null : new Coalescer(config.coalesceCountField());
         badRecords = new BadRecordHandler(config.malformedBehavior(), config.nullValueBehavior(),
                 errantRecordReporter(), time, LOG_INTERVAL_MS);
         metrics = TaskMetrics.register(context, props.get("name"));
-        publisher = publisherFactory.apply(config, clientName(props.get("name")));
+        publisher = pacing.pace(publisherFactory.apply(config, clientName(props.get("name"))));
         boolean atLeastOnce = config.deliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE;
         RedisHealth health = new RedisHealth(config.topology().describe(), time, config.retryBackoffMs(),
                 config.retryBackoffMaxMs(), LOG_INTERVAL_MS, atLeastOnce);
@@ -101,6 +116,14 @@ public class RedisPubSubSinkTask extends SinkTask {
         metrics.gauge("records-skipped-malformed-total", "Records skipped because they cannot become a notification",
                 badRecords::skippedMalformed);
         metrics.gauge("records-skipped-null-total", "Tombstones (null values) skipped", badRecords::skippedNull);
+        metrics.gauge("records-skipped-stale-total", "Records not published because they were older than "
+                + "notification.max.age.ms when the task received them", freshness::skipped);
+        metrics.gauge("records-deferred-total", "Records handed back to Kafka, to come again, because "
+                + "notification.max.rate did not let put() take them on (a record deferred twice counts twice)",
+                deferral::deferred);
+        metrics.gauge("notifications-coalesced-total", "Notifications not published because a later one on the same "
+                + "channel in the batch stood for them (notification.coalesce)",
+                this::coalesced);
         metrics.gauge("records-reported-total", "Skipped records sent to the worker's error reporter (dead-letter queue)",
                 badRecords::reported);
         metrics.gauge("redis-available", "1 while the last attempt to publish delivered everything, 0 while Redis is failing",
@@ -129,20 +152,39 @@ public class RedisPubSubSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        deferral.rewindsApplied();
         delivery.deliver(records, this::map);
+        // Only now: a batch that comes back (at-least-once) must come back whole, so no rewind before it is done.
+        deferral.handBack(context);
     }
 
-    /** The notifications of a new batch; bad records are skipped, reported or fail the task, once. */
+    /**
+     * The notifications of a new batch; bad records are skipped, reported or fail the task, once. Records beyond
+     * what pacing lets this put() take on are deferred, from the first of them on, so that each partition's
+     * records still go out in order.
+     */
     private List<Notification> map(Collection<SinkRecord> records) {
         received += records.size();
+        deferral.newBatch();
+        long now = time.milliseconds();
+        int admissible = pacing.admissible(channelsPerRecord);
+        int taken = 0;
         List<Notification> batch = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
+            if (taken == admissible) {
+                deferral.defer(record);
+                continue;
+            }
+            if (freshness.stale(record, now)) {
+                continue;
+            }
+            taken++;
             if (record.value() == null) {
                 badRecords.nullValue(record);
                 continue;
             }
             try {
-                batch.add(mapper.map(record));
+                mapper.map(record, batch);
             } catch (MalformedRecordException e) {
                 badRecords.malformed(record, e);
             } catch (RuntimeException e) {
@@ -150,7 +192,8 @@ public class RedisPubSubSinkTask extends SinkTask {
                 badRecords.malformed(record, new DataException("cannot map record: " + e.getClass().getName(), e));
             }
         }
-        return batch;
+        freshness.logSummary(now);
+        return coalescer == null ? batch : coalescer.coalesce(batch);
     }
 
     /**
@@ -164,6 +207,13 @@ public class RedisPubSubSinkTask extends SinkTask {
         }
     }
 
+    /** Offsets not past records handed back to Kafka, whose rewind the worker may not have applied yet. */
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        flush(currentOffsets);
+        return deferral.committable(currentOffsets);
+    }
+
     @Override
     public void stop() {
         if (delivery != null) {
@@ -171,9 +221,9 @@ public class RedisPubSubSinkTask extends SinkTask {
             delivery.close();
             RedisHealth health = delivery.health();
             log.info("Stopped Redis Pub/Sub sink task: {} records received, {} notifications published to {} "
-                            + "subscribers, {} dropped while Redis was unavailable, {} malformed and {} tombstones skipped",
-                    received, health.published(), health.subscribersReached(), health.dropped(),
-                    badRecords.skippedMalformed(), badRecords.skippedNull());
+                            + "subscribers, {} dropped while Redis was unavailable, {} malformed, {} stale and {} "
+                            + "tombstones skipped", received, health.published(), health.subscribersReached(),
+                    health.dropped(), badRecords.skippedMalformed(), freshness.skipped(), badRecords.skippedNull());
         }
         if (metrics != null) {
             metrics.close();
@@ -190,5 +240,17 @@ public class RedisPubSubSinkTask extends SinkTask {
 
     BadRecordHandler badRecords() {
         return badRecords;
+    }
+
+    Freshness freshness() {
+        return freshness;
+    }
+
+    DeferredRecords deferral() {
+        return deferral;
+    }
+
+    long coalesced() {
+        return coalescer == null ? 0 : coalescer.coalesced();
     }
 }

@@ -6,6 +6,10 @@ import io.dualstream.connect.redis.testing.ScriptedPublisher;
 import io.dualstream.connect.redis.testing.TaskContextStub;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.common.utils.MockTime;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import io.dualstream.connect.redis.testing.LogCapture;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -25,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedisPubSubSinkTaskTest {
 
     private final ScriptedPublisher redis = new ScriptedPublisher();
+    private final MockTime time = new MockTime();
 
     private RedisPubSubSinkTask start(TaskContextStub context, Map<String, String> props, NotificationPublisher publisher) {
-        RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> publisher, new MockTime());
+        RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> publisher, time);
         task.initialize(context);
         task.start(props);
         return task;
@@ -139,7 +144,7 @@ class RedisPubSubSinkTaskTest {
         RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> {
             redis.clientName = clientName;
             return redis;
-        }, new MockTime());
+        }, time);
         task.initialize(context);
         task.start(props);
         return task;
@@ -149,8 +154,21 @@ class RedisPubSubSinkTaskTest {
         return new SinkRecord("events", 1, null, null, null, value, offset);
     }
 
+    private static SinkRecord record(int partition, long offset, String value, Long timestamp) {
+        return new SinkRecord("events", partition, null, null, null, value, offset, timestamp, TimestampType.CREATE_TIME);
+    }
+
     private static String event(String id) {
-        return "{\"id\":\"" + id + "\",\"type\":\"push\",\"source_type\":\"user\",\"source_id\":\"octocat\",\"extra\":[1,2]}";
+        return event(id, "octocat");
+    }
+
+    private static String event(String id, String sourceId) {
+        return "{\"id\":\"" + id + "\",\"type\":\"push\",\"source_type\":\"user\",\"source_id\":\"" + sourceId
+                + "\",\"extra\":[1,2]}";
+    }
+
+    private static List<String> channels(List<Notification> batch) {
+        return batch.stream().map(n -> new String(n.channel(), StandardCharsets.UTF_8)).toList();
     }
 
     private static List<String> payloads(List<Notification> batch) {
@@ -223,5 +241,143 @@ class RedisPubSubSinkTaskTest {
 
         assertEquals(1, context.reported.size());
         assertEquals(1, redis.batches.get(0).size());
+    }
+
+    // ---- real time: maximum age, pacing, fan-out, coalescing ----
+
+    @Test
+    void recordsOlderThanTheMaximumAgeAreSkippedCountedAndSummarisedOncePerInterval() {
+        RedisPubSubSinkTask task = start(new TaskContextStub(false), Map.of("notification.max.age.ms", "60000"));
+        long now = time.milliseconds();
+        try (LogCapture log = LogCapture.of(Freshness.class)) {
+            task.put(List.of(record(0, 0, event("old"), now - 120_000), record(0, 1, event("fresh"), now - 1_000),
+                    record(0, 2, event("untimed"), null), record(0, 3, event("future"), now + 5_000),
+                    record(0, 4, event("older"), now - 3_600_000)));
+            assertEquals(List.of(json("fresh"), json("untimed"), json("future")), payloads(redis.batches.get(0)),
+                    "no timestamp, or one in the future (a skewed producer clock), is fresh");
+            assertEquals(2, task.freshness().skipped());
+            assertEquals(1, log.lines().size(), log.lines().toString());
+            assertTrue(log.lines().get(0).message().startsWith("Skipped 2 records older than notification.max.age.ms=60000; "
+                    + "the oldest, events/0/4, was 3600000 ms old."), log.lines().get(0).message());
+
+            time.sleep(1_000);
+            task.put(List.of(record(0, 5, event("old2"), now - 120_000)));
+            assertEquals(1, log.lines().size(), "at most one line per interval");
+            time.sleep(RedisPubSubSinkTask.LOG_INTERVAL_MS);
+            task.put(List.of());
+            assertEquals(2, log.lines().size(), "the rest is summarised once the interval has passed");
+            assertTrue(log.lines().get(1).message().startsWith("Skipped 1 records older than notification.max.age.ms=60000 "
+                    + "in the last 31 s"), log.lines().get(1).message());
+        }
+        assertEquals(3, task.freshness().skipped());
+    }
+
+    @Test
+    void withoutAMaximumAgeEvenAncientRecordsArePublished() {
+        RedisPubSubSinkTask task = start(new TaskContextStub(false), Map.of());
+        task.put(List.of(record(0, 0, event("ancient"), 0L)));
+        assertEquals(List.of(json("ancient")), payloads(redis.batches.get(0)));
+    }
+
+    @Test
+    void pacingPublishesWhatFitsInASecondAndHandsTheRestBackToKafkaWithoutCommittingIt() {
+        TaskContextStub context = new TaskContextStub(false);
+        RedisPubSubSinkTask task = start(context, Map.of("notification.max.rate", "10"));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            batch.add(record(i % 2, i / 2, event("e" + i), time.milliseconds()));
+        }
+        long before = time.milliseconds();
+
+        task.put(batch);
+
+        List<String> sent = redis.batches.stream().flatMap(b -> payloads(b).stream()).toList();
+        assertEquals(10, sent.size(), "10 notifications a second, and put() waits at most about a second");
+        assertEquals(json("e0"), sent.get(0));
+        assertEquals(json("e9"), sent.get(9));
+        assertTrue(redis.batches.stream().allMatch(b -> b.size() == 1), "slices of 20 ms at 10/s: one notification");
+        long waited = time.milliseconds() - before;
+        assertTrue(waited >= 850 && waited <= 1000, "the 10 slices are 100 ms apart: waited " + waited + " ms");
+        // e10..e14 are deferred: partition 0 from offset 5 (e10), partition 1 from offset 5 (e11).
+        assertEquals(List.of(Map.of(new TopicPartition("events", 0), 5L, new TopicPartition("events", 1), 5L)),
+                context.rewinds);
+        assertEquals(5, task.deferral().deferred());
+
+        // Until the worker has rewound (at its next poll), an offset commit stops at the rewinds.
+        Map<TopicPartition, OffsetAndMetadata> asTheWorkerSeesIt = Map.of(new TopicPartition("events", 0),
+                new OffsetAndMetadata(8), new TopicPartition("events", 1), new OffsetAndMetadata(7),
+                new TopicPartition("events", 2), new OffsetAndMetadata(40));
+        assertEquals(Map.of(new TopicPartition("events", 0), new OffsetAndMetadata(5),
+                new TopicPartition("events", 1), new OffsetAndMetadata(5),
+                new TopicPartition("events", 2), new OffsetAndMetadata(40)), task.preCommit(asTheWorkerSeesIt));
+
+        task.put(batch.subList(10, 15));
+        assertEquals(15, redis.batches.stream().mapToInt(List::size).sum(), "the deferred records come back and go out");
+        assertEquals(1, context.rewinds.size(), "nothing more to hand back");
+        assertEquals(asTheWorkerSeesIt, task.preCommit(asTheWorkerSeesIt), "after the rewind, no cap");
+    }
+
+    @Test
+    void pacingCountsEveryChannelOfARecordAndNeverDefersAStaleRecordItWouldSkip() {
+        TaskContextStub context = new TaskContextStub(false);
+        RedisPubSubSinkTask task = start(context, Map.of("notification.max.rate", "10", "notification.max.age.ms", "1000",
+                "channel.template", "events:{source_type}:{source_id},events:all"));
+        long now = time.milliseconds();
+        List<SinkRecord> batch = new ArrayList<>();
+        batch.add(record(0, 0, event("stale"), now - 5_000));
+        for (int i = 1; i <= 8; i++) {
+            batch.add(record(0, i, event("e" + i), now));
+        }
+
+        task.put(batch);
+
+        assertEquals(10, redis.batches.stream().mapToInt(List::size).sum(), "5 records of 2 channels fill the second");
+        assertEquals(List.of(Map.of(new TopicPartition("events", 0), 6L)), context.rewinds, "e6..e8 come again");
+        assertEquals(1, task.freshness().skipped(), "the stale record took no turn");
+    }
+
+    @Test
+    void atLeastOnceRewindsDeferredRecordsOnlyOnceTheirBatchIsDone() {
+        TaskContextStub context = new TaskContextStub(false);
+        redis.thenFail(i -> true);
+        RedisPubSubSinkTask task = start(context, Map.of("notification.max.rate", "10", "delivery.guarantee", "at-least-once"));
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            batch.add(record(0, i, event("e" + i), time.milliseconds()));
+        }
+
+        assertThrows(RetriableException.class, () -> task.put(batch));
+        assertEquals(List.of(), context.rewinds, "Connect redelivers the whole batch: rewinding now would duplicate it");
+
+        task.put(batch);
+        assertEquals(List.of(Map.of(new TopicPartition("events", 0), 10L)), context.rewinds);
+        assertEquals(10, redis.accepted.size());
+    }
+
+    @Test
+    void eachRecordGoesToEveryDistinctChannelOfItsTemplatesInOnePipeline() {
+        RedisPubSubSinkTask task = start(new TaskContextStub(false), Map.of("channel.template",
+                "events:{source_type}:{source_id}, events:{source_type}, events:all, ?tenant:{tenant}, events:{source_type}"));
+
+        task.put(List.of(record(0, event("a", "x")), record(1, "{\"id\":\"b\",\"source_type\":\"user\",\"source_id\":\"y\","
+                + "\"tenant\":\"acme\"}")));
+
+        assertEquals(1, redis.batches.size());
+        assertEquals(List.of("events:user:x", "events:user", "events:all", "events:user:y", "events:user", "events:all",
+                "tenant:acme"), channels(redis.batches.get(0)), "a has no tenant; events:{source_type} twice is one channel");
+    }
+
+    @Test
+    void coalescingKeepsTheLastNotificationPerChannelWithItsCount() {
+        RedisPubSubSinkTask task = start(new TaskContextStub(false), Map.of("notification.coalesce", "true",
+                "channel.template", "events:{source_type}:{source_id},events:all"));
+
+        task.put(List.of(record(0, event("a", "x")), record(1, event("b", "y")), record(2, event("c", "x"))));
+
+        assertEquals(List.of("events:user:y", "events:user:x", "events:all"), channels(redis.batches.get(0)));
+        assertEquals(List.of("{\"id\":\"b\",\"type\":\"push\",\"source_id\":\"y\",\"coalesced\":1}",
+                "{\"id\":\"c\",\"type\":\"push\",\"source_id\":\"x\",\"coalesced\":2}",
+                "{\"id\":\"c\",\"type\":\"push\",\"source_id\":\"x\",\"coalesced\":3}"), payloads(redis.batches.get(0)));
+        assertEquals(3, task.coalesced());
     }
 }

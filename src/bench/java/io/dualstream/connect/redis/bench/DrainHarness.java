@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
@@ -220,13 +221,13 @@ public final class DrainHarness {
     /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
     private static double redisCeiling(BenchStack stack, CountingSubscriber subscriber, List<Event> backlog) {
         NotificationMapper mapper = new NotificationMapper(
-                ChannelTemplate.parse(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT),
+                ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT)),
                 NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
                 RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
         List<Notification> notifications = new ArrayList<>(backlog.size());
         long offset = 0;
         for (Event event : backlog) {
-            notifications.add(mapper.map(new SinkRecord(TOPIC, 0, null, event.key(), null, event.json(), offset++)));
+            mapper.map(new SinkRecord(TOPIC, 0, null, event.key(), null, event.json(), offset++), notifications);
         }
         int pipelineSize = RedisPubSubSinkConfig.REDIS_PIPELINE_SIZE_DEFAULT;
         subscriber.resetCount();

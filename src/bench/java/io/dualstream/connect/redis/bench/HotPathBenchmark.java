@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
@@ -20,6 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -50,15 +53,19 @@ public class HotPathBenchmark {
     public void setUp() {
         records = BenchEvents.records(shape, RECORDS);
         mapper = new NotificationMapper(
-                ChannelTemplate.parse(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT),
+                ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT)),
                 NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
                 RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
     }
+
+    private final List<Notification> out = new ArrayList<>(4);
 
     @Benchmark
     public Notification map() {
         SinkRecord record = records[next];
         next = (next + 1) & (RECORDS - 1);
-        return mapper.map(record);
+        out.clear();
+        mapper.map(record, out);
+        return out.get(0);
     }
 }

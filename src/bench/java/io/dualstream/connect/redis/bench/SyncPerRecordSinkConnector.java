@@ -10,6 +10,8 @@ import org.apache.kafka.connect.sink.SinkTask;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.Map;
 
@@ -41,15 +43,19 @@ public class SyncPerRecordSinkConnector extends RedisPubSubSinkConnector {
         @Override
         public void start(Map<String, String> props) {
             RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props);
-            mapper = new NotificationMapper(config.channelTemplate(), config.notificationFields(), config.channelMaxBytes());
+            mapper = new NotificationMapper(config.channelTemplates(), config.notificationFields(), config.channelMaxBytes());
             jedis = new Jedis(HostAndPort.from(config.endpoint().address()));
         }
 
         @Override
         public void put(Collection<SinkRecord> records) {
+            List<Notification> notifications = new ArrayList<>(1);
             for (SinkRecord record : records) {
-                Notification notification = mapper.map(record);
-                jedis.publish(notification.channel(), notification.payload());
+                notifications.clear();
+                mapper.map(record, notifications);
+                for (Notification notification : notifications) {
+                    jedis.publish(notification.channel(), notification.payload());
+                }
             }
         }
 

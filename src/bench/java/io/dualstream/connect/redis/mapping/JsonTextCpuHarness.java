@@ -29,7 +29,7 @@ public final class JsonTextCpuHarness {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int perRun = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-        ChannelTemplate channel = ChannelTemplate.parse(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT);
+        ChannelTemplates channel = ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT));
         NotificationFields fields = NotificationFields.parse(
                 Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(",")));
         int max = RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT;
@@ -69,8 +69,11 @@ public final class JsonTextCpuHarness {
 
     private static void mapAll(NotificationMapper mapper, SinkRecord[] records, int count) {
         long bytes = 0;
+        List<Notification> out = new ArrayList<>(1);
         for (int i = 0; i < count; i++) {
-            bytes += mapper.map(records[i & (records.length - 1)]).payload().length;
+            out.clear();
+            mapper.map(records[i & (records.length - 1)], out);
+            bytes += out.get(0).payload().length;
         }
         if (bytes == 0) {
             throw new IllegalStateException("nothing mapped");

@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis.config;
 
-import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -32,6 +32,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     private static final String REDIS_GROUP = "Redis";
     private static final String NOTIFICATION_GROUP = "Notification";
     private static final String ERROR_GROUP = "Error handling";
+    private static final String REAL_TIME_GROUP = "Real time";
     private static final String TLS_GROUP = "TLS";
 
     public static final String REDIS_URI_CONFIG = "redis.uri";
@@ -153,12 +154,17 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final String CHANNEL_TEMPLATE_CONFIG = "channel.template";
     public static final String CHANNEL_TEMPLATE_DEFAULT = "events:{source_type}:{source_id}";
-    private static final String CHANNEL_TEMPLATE_DOC = "The channel each notification is published to: text "
-            + "with references in braces. A reference is a value field ({source_id}, {value.actor.id}), the key "
-            + "({key}, {key.FIELD}), a header ({header.NAME}) or record metadata ({topic}, {partition}, {offset}, "
-            + "{timestamp}). Each must be a non-empty string, number or boolean in every record; a record where one "
-            + "is missing is malformed. Write {{ and }} for literal braces (a Redis Cluster hash tag: "
-            + "events:{{{source_type}}}:{source_id}). Use one channel per source, not per event.";
+    private static final String CHANNEL_TEMPLATE_DOC = "The channels each notification is published to: one or "
+            + "more comma-separated templates, text with references in braces. A reference is a value field "
+            + "({source_id}, {value.actor.id}), the key ({key}, {key.FIELD}), a header ({header.NAME}) or record "
+            + "metadata ({topic}, {partition}, {offset}, {timestamp}); each must be a non-empty string, number or "
+            + "boolean, or the record is malformed and nothing is published for it. A record goes to every distinct "
+            + "channel its templates render, in one pipeline: events:{source_type}:{source_id},events:{source_type},"
+            + "events:all adds aggregate channels. A template written with a leading ? is optional: it is left out "
+            + "for a record where one of its references is missing, null or empty; at least one template must be "
+            + "required. Write {{ and }} for literal braces (a Redis Cluster hash tag: "
+            + "events:{{{source_type}}}:{source_id}); a template cannot contain a comma. Use one channel per source, "
+            + "not per event.";
 
     public static final String NOTIFICATION_FIELDS_CONFIG = "notification.fields";
     public static final String NOTIFICATION_FIELDS_DEFAULT = "id,type,source_id";
@@ -172,6 +178,38 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final int CHANNEL_MAX_BYTES_DEFAULT = 1024;
     private static final String CHANNEL_MAX_BYTES_DOC = "The longest channel name, in UTF-8 bytes. A record whose "
             + "channel would be longer is malformed.";
+
+    public static final String NOTIFICATION_MAX_AGE_MS_CONFIG = "notification.max.age.ms";
+    public static final long NOTIFICATION_MAX_AGE_MS_DEFAULT = 0L;
+    private static final String NOTIFICATION_MAX_AGE_MS_DOC = "Records older than this, in milliseconds, when the "
+            + "task receives them are not published: after downtime, a pause or an offset reset, subscribers get "
+            + "today's news, not a flood of old events. The age is the time since the record's Kafka timestamp "
+            + "(CreateTime: set by the producer, so a skewed producer clock skews it; LogAppendTime: when the broker "
+            + "appended it, so it is the true lag). Records without a timestamp are never skipped. Skipped records "
+            + "are counted (records-skipped-stale-total) and their offsets are committed like any other. 0 (the "
+            + "default) publishes everything.";
+
+    public static final String NOTIFICATION_MAX_RATE_CONFIG = "notification.max.rate";
+    public static final int NOTIFICATION_MAX_RATE_DEFAULT = 0;
+    private static final String NOTIFICATION_MAX_RATE_DOC = "The most notifications each task publishes per second "
+            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms so that subscribers are "
+            + "never flooded, even when a backlog drains. put() waits for its turn at most about a second; records "
+            + "that do not fit are handed back to Kafka and come again (records-deferred-total), so with "
+            + "notification.max.age.ms what grew too old while waiting is skipped. 0 (the default): no limit.";
+
+    public static final String NOTIFICATION_COALESCE_CONFIG = "notification.coalesce";
+    public static final boolean NOTIFICATION_COALESCE_DEFAULT = false;
+    private static final String NOTIFICATION_COALESCE_DOC = "Whether to publish only the last notification per "
+            + "channel of each put() batch (in batch order: for a channel fed by one partition, the one with the "
+            + "highest offset), with a field (notification.coalesce.count.field) counting the notifications it "
+            + "stands for. For dashboards that only need to know that a source changed, not for gateways that must "
+            + "see every event. Counted in notifications-coalesced-total.";
+
+    public static final String NOTIFICATION_COALESCE_COUNT_FIELD_CONFIG = "notification.coalesce.count.field";
+    public static final String NOTIFICATION_COALESCE_COUNT_FIELD_DEFAULT = "coalesced";
+    private static final String NOTIFICATION_COALESCE_COUNT_FIELD_DOC = "With notification.coalesce=true: the "
+            + "field added to each notification, the number of notifications of its channel in the batch that it "
+            + "stands for (itself included). Must differ from the names in notification.fields.";
 
     public static final String BEHAVIOR_ON_MALFORMED_RECORD_CONFIG = "behavior.on.malformed.record";
     public static final String BEHAVIOR_ON_MALFORMED_RECORD_DEFAULT = MalformedBehavior.SKIP.value();
@@ -190,7 +228,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     private final RedisUris uris;
     private final RedisMode mode;
     private final RedisTopology topology;
-    private final ChannelTemplate channelTemplate;
+    private final ChannelTemplates channelTemplates;
     private final NotificationFields notificationFields;
 
     public RedisPubSubSinkConfig(Map<String, ?> props) {
@@ -198,7 +236,7 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         super(CONFIG_DEF, props, false);
         mode = modeOf(values());
         uris = urisOf(values());
-        channelTemplate = ChannelTemplate.parse(getString(CHANNEL_TEMPLATE_CONFIG));
+        channelTemplates = ChannelTemplates.parse(getList(CHANNEL_TEMPLATE_CONFIG));
         notificationFields = NotificationFields.parse(getList(NOTIFICATION_FIELDS_CONFIG));
         Map<String, String> errors = crossFieldErrors(values());
         if (!errors.isEmpty()) {
@@ -262,12 +300,24 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
                         SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");
         order = 0;
-        def.define(CHANNEL_TEMPLATE_CONFIG, Type.STRING, CHANNEL_TEMPLATE_DEFAULT, new Validators.Template(),
-                        Importance.HIGH, CHANNEL_TEMPLATE_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Channel template")
+        def.define(CHANNEL_TEMPLATE_CONFIG, Type.LIST, CHANNEL_TEMPLATE_DEFAULT, new Validators.Templates(),
+                        Importance.HIGH, CHANNEL_TEMPLATE_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Channel templates")
                 .define(NOTIFICATION_FIELDS_CONFIG, Type.LIST, NOTIFICATION_FIELDS_DEFAULT, new Validators.Fields(),
                         Importance.HIGH, NOTIFICATION_FIELDS_DOC, NOTIFICATION_GROUP, ++order, Width.LONG, "Notification fields")
                 .define(CHANNEL_MAX_BYTES_CONFIG, Type.INT, CHANNEL_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, 65_536),
                         Importance.LOW, CHANNEL_MAX_BYTES_DOC, NOTIFICATION_GROUP, ++order, Width.SHORT, "Channel max bytes");
+        order = 0;
+        def.define(NOTIFICATION_MAX_AGE_MS_CONFIG, Type.LONG, NOTIFICATION_MAX_AGE_MS_DEFAULT, ConfigDef.Range.atLeast(0),
+                        Importance.MEDIUM, NOTIFICATION_MAX_AGE_MS_DOC, REAL_TIME_GROUP, ++order, Width.SHORT,
+                        "Maximum age (ms)")
+                .define(NOTIFICATION_MAX_RATE_CONFIG, Type.INT, NOTIFICATION_MAX_RATE_DEFAULT, ConfigDef.Range.atLeast(0),
+                        Importance.MEDIUM, NOTIFICATION_MAX_RATE_DOC, REAL_TIME_GROUP, ++order, Width.SHORT,
+                        "Maximum rate (notifications/s per task)")
+                .define(NOTIFICATION_COALESCE_CONFIG, Type.BOOLEAN, NOTIFICATION_COALESCE_DEFAULT, Importance.LOW,
+                        NOTIFICATION_COALESCE_DOC, REAL_TIME_GROUP, ++order, Width.SHORT, "Coalesce per channel")
+                .define(NOTIFICATION_COALESCE_COUNT_FIELD_CONFIG, Type.STRING, NOTIFICATION_COALESCE_COUNT_FIELD_DEFAULT,
+                        new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.LOW,
+                        NOTIFICATION_COALESCE_COUNT_FIELD_DOC, REAL_TIME_GROUP, ++order, Width.SHORT, "Coalesced count field");
         order = 0;
         def.define(BEHAVIOR_ON_MALFORMED_RECORD_CONFIG, Type.STRING, BEHAVIOR_ON_MALFORMED_RECORD_DEFAULT,
                         ConfigDef.CaseInsensitiveValidString.in(names(MalformedBehavior.values())),
@@ -299,6 +349,11 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         if (endpoint.user() != null && values.get(REDIS_USERNAME_CONFIG) != null) {
             errors.put(REDIS_USERNAME_CONFIG, "a user is also set in redis.uri; set it in one place only");
         }
+        String countField = (String) values.get(NOTIFICATION_COALESCE_COUNT_FIELD_CONFIG);
+        if (Boolean.TRUE.equals(values.get(NOTIFICATION_COALESCE_CONFIG)) && fieldNamed(values, countField)) {
+            errors.put(NOTIFICATION_COALESCE_COUNT_FIELD_CONFIG, "'" + countField + "' is also a name in "
+                    + "notification.fields; choose another name for the count of coalesced notifications");
+        }
         long backoff = (Long) values.get(REDIS_RETRY_BACKOFF_MS_CONFIG);
         if ((Long) values.get(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG) < backoff) {
             errors.put(REDIS_RETRY_BACKOFF_MAX_MS_CONFIG, "must be at least redis.retry.backoff.ms (" + backoff + ")");
@@ -317,6 +372,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             }
         }
         return errors;
+    }
+
+    private static boolean fieldNamed(Map<String, ?> values, String name) {
+        try {
+            @SuppressWarnings("unchecked")
+            List<String> entries = (List<String>) values.get(NOTIFICATION_FIELDS_CONFIG);
+            return NotificationFields.parse(entries).names().contains(name);
+        } catch (IllegalArgumentException invalid) {
+            return false; // reported on notification.fields itself
+        }
     }
 
     /** Topology checks: what the mode needs from redis.uri and the sentinel settings. */
@@ -472,15 +537,30 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     }
 
     /**
-     * A channel the configured template could produce, with every reference replaced by a placeholder; used to
-     * ask Redis whether the user may publish there without publishing anything.
+     * One channel per template, with every reference replaced by a placeholder; used to ask Redis whether the
+     * user may publish there without publishing anything.
      */
-    public String sampleChannel() {
-        return channelTemplate.sample("probe");
+    public List<String> sampleChannels() {
+        return channelTemplates.samples("probe");
     }
 
-    public ChannelTemplate channelTemplate() {
-        return channelTemplate;
+    public ChannelTemplates channelTemplates() {
+        return channelTemplates;
+    }
+
+    /** 0 when off. */
+    public long notificationMaxAgeMs() {
+        return getLong(NOTIFICATION_MAX_AGE_MS_CONFIG);
+    }
+
+    /** 0 when unlimited. */
+    public int notificationMaxRate() {
+        return getInt(NOTIFICATION_MAX_RATE_CONFIG);
+    }
+
+    /** The count field's name when coalescing is on, {@code null} when it is off. */
+    public String coalesceCountField() {
+        return getBoolean(NOTIFICATION_COALESCE_CONFIG) ? getString(NOTIFICATION_COALESCE_COUNT_FIELD_CONFIG) : null;
     }
 
     public NotificationFields notificationFields() {
@@ -506,11 +586,14 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 + ", redis.mode=" + mode.value()
                 + (mode == RedisMode.SENTINEL ? ", redis.sentinel.master=" + sentinelMaster() : "")
                 + ", redis.publish.command=" + publishCommand()
-                + ", channel.template=" + channelTemplate
+                + ", channel.template=" + channelTemplates
                 + ", notification.fields=" + notificationFields
                 + ", behavior.on.malformed.record=" + malformedBehavior().value()
                 + ", behavior.on.null.values=" + nullValueBehavior().value()
-                + ", delivery.guarantee=" + deliveryGuarantee().value();
+                + ", delivery.guarantee=" + deliveryGuarantee().value()
+                + (notificationMaxAgeMs() > 0 ? ", notification.max.age.ms=" + notificationMaxAgeMs() : "")
+                + (notificationMaxRate() > 0 ? ", notification.max.rate=" + notificationMaxRate() : "")
+                + (coalesceCountField() != null ? ", notification.coalesce=true (count field " + coalesceCountField() + ")" : "");
     }
 
     /** redis.mode: each value builds its topology; this is the one place that chooses. */

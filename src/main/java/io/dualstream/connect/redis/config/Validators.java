@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis.config;
 
-import io.dualstream.connect.redis.mapping.ChannelTemplate;
+import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -35,11 +35,13 @@ final class Validators {
         }
     }
 
-    static final class Template implements ConfigDef.Validator {
+    static final class Templates implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
             try {
-                ChannelTemplate.parse((String) value);
+                @SuppressWarnings("unchecked")
+                List<String> entries = (List<String>) value;
+                ChannelTemplates.parse(entries);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }
@@ -47,7 +49,7 @@ final class Validators {
 
         @Override
         public String toString() {
-            return "text with {reference} placeholders";
+            return "comma-separated templates: text with {reference} placeholders, ? in front for an optional one";
         }
     }
 

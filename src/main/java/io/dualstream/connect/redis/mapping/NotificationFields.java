@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +53,11 @@ public final class NotificationFields {
             references.add(reference);
         }
         return new NotificationFields(names.toArray(new SerializedString[0]), references.toArray(new Reference[0]));
+    }
+
+    /** The names of the fields, in order. */
+    public List<String> names() {
+        return Arrays.stream(names).map(SerializedString::getValue).toList();
     }
 
     /** The references of the fields, in order. */

@@ -12,38 +12,41 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Turns a sink record into a {@link Notification}: the channel from the template, the payload from the
- * notification fields. Not thread-safe: one per task.
+ * Turns a sink record into its {@link Notification}s: one per distinct channel its templates render, all with
+ * the same payload, written once from the notification fields. Not thread-safe: one per task.
  */
 public final class NotificationMapper {
 
-    private final ChannelTemplate channel;
+    private final ChannelTemplates channels;
     private final NotificationFields fields;
     private final int maxChannelBytes;
     /** Makes the payload generator; JSON text is read with the same factory. */
     private final ObjectMapper json;
     private final RecordView view;
     private final ByteSink channelBytes = new ByteSink(64);
+    /** The channels of the record being mapped. */
+    private final byte[][] rendered;
     private final ByteSink payload = new ByteSink(256);
     /** Reused for every record (creating one per record cost a third of the mapping time); null after a failure. */
     private JsonGenerator generator;
 
     /** JSON text values and keys are read in one streaming pass that captures only the referenced fields. */
-    public NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes) {
-        this(channel, fields, maxChannelBytes, new ObjectMapper());
+    public NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes) {
+        this(channels, fields, maxChannelBytes, new ObjectMapper());
     }
 
-    private NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes,
+    private NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes,
                                ObjectMapper json) {
-        this(channel, fields, maxChannelBytes, json,
-                new StreamingJsonReader(json, referencedPaths(channel, fields, Reference::valuePath)),
-                new StreamingJsonReader(json, referencedPaths(channel, fields, Reference::keyPath)));
+        this(channels, fields, maxChannelBytes, json,
+                new StreamingJsonReader(json, referencedPaths(channels, fields, Reference::valuePath)),
+                new StreamingJsonReader(json, referencedPaths(channels, fields, Reference::keyPath)));
     }
 
     /** With other readers of JSON text: the tests hold the streaming reader against the tree it replaced. */
-    NotificationMapper(ChannelTemplate channel, NotificationFields fields, int maxChannelBytes, ObjectMapper json,
+    NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes, ObjectMapper json,
                        JsonTextReader valueJson, JsonTextReader keyJson) {
-        this.channel = channel;
+        this.channels = channels;
+        this.rendered = new byte[channels.size()][];
         this.fields = fields;
         this.maxChannelBytes = maxChannelBytes;
         this.json = json;
@@ -51,26 +54,24 @@ public final class NotificationMapper {
     }
 
     /** The value (or key) paths of every reference of the template and the fields, compiled into one set. */
-    private static JsonPaths referencedPaths(ChannelTemplate channel, NotificationFields fields,
+    private static JsonPaths referencedPaths(ChannelTemplates channels, NotificationFields fields,
                                              Function<Reference, FieldPath> pathOf) {
-        List<Reference> references = new ArrayList<>(channel.references());
+        List<Reference> references = new ArrayList<>(channels.references());
         references.addAll(fields.references());
         return JsonPaths.of(references.stream().map(pathOf).filter(Objects::nonNull).toList());
     }
 
     /**
+     * Appends the record's notifications to {@code batch}, one per distinct channel, adjacent and in template order;
+     * nothing is appended when the record is malformed.
+     *
+     * @return how many notifications were appended (at least one)
      * @throws MalformedRecordException when the record cannot become a notification; the message names
      *                                  the setting and reference, never the record's contents
      */
-    public Notification map(SinkRecord record) {
+    public int map(SinkRecord record, List<Notification> batch) {
         view.reset(record);
-
-        channelBytes.reset();
-        channel.render(view, channelBytes);
-        if (channelBytes.size() > maxChannelBytes) {
-            throw new MalformedRecordException("channel is " + channelBytes.size() + " bytes, more than channel.max.bytes="
-                    + maxChannelBytes);
-        }
+        int count = channels.render(view, channelBytes, maxChannelBytes, rendered);
 
         payload.reset();
         JsonGenerator out = generator();
@@ -88,8 +89,13 @@ public final class NotificationMapper {
             }
         }
         Long timestamp = record.timestamp();
-        return new Notification(channelBytes.toByteArray(), payload.toByteArray(),
-                timestamp == null ? Notification.NO_TIMESTAMP : timestamp);
+        long time = timestamp == null ? Notification.NO_TIMESTAMP : timestamp;
+        byte[] shared = payload.toByteArray();
+        for (int i = 0; i < count; i++) {
+            batch.add(new Notification(rendered[i], shared, time));
+            rendered[i] = null;
+        }
+        return count;
     }
 
     private JsonGenerator generator() {

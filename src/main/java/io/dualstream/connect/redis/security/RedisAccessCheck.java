@@ -163,7 +163,6 @@ public final class RedisAccessCheck {
     }
 
     private static void checkPublish(Connection connection, RedisPubSubSinkConfig config, Map<String, String> errors) {
-        String channel = config.sampleChannel();
         String command = config.publishCommand().name();
         try {
             connection.executeCommand(new CommandArguments(Command.MULTI));
@@ -173,17 +172,12 @@ public final class RedisAccessCheck {
             return;
         }
         try {
-            connection.executeCommand(new CommandArguments(Command.valueOf(command)).add(channel).add(""));
-        } catch (JedisDataException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            if (message.startsWith("NOPERM")) {
-                errors.put(REDIS_USERNAME_CONFIG, "Redis does not let " + who(config) + " run " + command
-                        + " on channels such as '" + channel + "' (" + message + "). Grant it, for example ACL SETUSER "
-                        + userName(config) + " +" + command.toLowerCase(Locale.ROOT) + " &" + channelPattern(channel)
-                        + ", or use another user.");
-            } else {
-                // MOVED (the sample channel's slot is on another cluster node) and the like: not a configuration error.
-                log.info("Redis refused a queued {} during validation ({}); not reported as an error", command, message);
+            // One queued command per template: ACL channel patterns may allow the per-source channels but not an
+            // aggregate one. Queued commands are discarded below, so nothing is published.
+            for (String channel : config.sampleChannels()) {
+                if (!mayPublish(connection, config, command, channel, errors)) {
+                    return;
+                }
             }
         } finally {
             try {
@@ -191,6 +185,26 @@ public final class RedisAccessCheck {
             } catch (JedisException ignored) {
                 // MULTI failed or the connection is going away: nothing was published either way.
             }
+        }
+    }
+
+    private static boolean mayPublish(Connection connection, RedisPubSubSinkConfig config, String command,
+                                      String channel, Map<String, String> errors) {
+        try {
+            connection.executeCommand(new CommandArguments(Command.valueOf(command)).add(channel).add(""));
+            return true;
+        } catch (JedisDataException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.startsWith("NOPERM")) {
+                errors.put(REDIS_USERNAME_CONFIG, "Redis does not let " + who(config) + " run " + command
+                        + " on channels such as '" + channel + "' (" + message + "). Grant it, for example ACL SETUSER "
+                        + userName(config) + " +" + command.toLowerCase(Locale.ROOT) + " &" + channelPattern(channel)
+                        + ", or use another user.");
+                return false;
+            }
+            // MOVED (the sample channel's slot is on another cluster node) and the like: not a configuration error.
+            log.info("Redis refused a queued {} during validation ({}); not reported as an error", command, message);
+            return true;
         }
     }
 

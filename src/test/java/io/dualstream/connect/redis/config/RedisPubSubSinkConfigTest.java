@@ -35,7 +35,11 @@ class RedisPubSubSinkConfigTest {
     void declaredDefaults() {
         Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
         assertEquals("redis://localhost:6379", defaults.get("redis.uri"));
-        assertEquals("events:{source_type}:{source_id}", defaults.get("channel.template"));
+        assertEquals(List.of("events:{source_type}:{source_id}"), defaults.get("channel.template"));
+        assertEquals(0L, defaults.get("notification.max.age.ms"));
+        assertEquals(0, defaults.get("notification.max.rate"));
+        assertEquals(false, defaults.get("notification.coalesce"));
+        assertEquals("coalesced", defaults.get("notification.coalesce.count.field"));
         assertEquals(List.of("id", "type", "source_id"), defaults.get("notification.fields"));
         assertEquals(2000, defaults.get("redis.timeout.ms"));
         assertEquals(100L, defaults.get("redis.retry.backoff.ms"));
@@ -52,7 +56,7 @@ class RedisPubSubSinkConfigTest {
     void emptyConfigurationUsesTheDefaults() {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Map.of());
         assertEquals(new RedisEndpoint("localhost", 6379, false, null, null, 0), config.endpoint());
-        assertEquals("events:{source_type}:{source_id}", config.channelTemplate().toString());
+        assertEquals("events:{source_type}:{source_id}", config.channelTemplates().toString());
         assertEquals("id=value.id,type=value.type,source_id=value.source_id", config.notificationFields().toString());
         assertNull(config.user());
         assertNull(config.password());
@@ -89,7 +93,7 @@ class RedisPubSubSinkConfigTest {
         assertEquals(50L, config.retryBackoffMs());
         assertEquals(50L, config.retryBackoffMaxMs());
         assertEquals(10, config.pipelineSize());
-        assertEquals("n:{topic}", config.channelTemplate().toString());
+        assertEquals("n:{topic}", config.channelTemplates().toString());
         assertEquals("id=value.id,p=partition", config.notificationFields().toString());
         assertEquals(64, config.channelMaxBytes());
         assertEquals(MalformedBehavior.FAIL, config.malformedBehavior());
@@ -135,6 +139,12 @@ class RedisPubSubSinkConfigTest {
             "channel.template     | events:{source_id         | '{' at position 7 is not closed with '}'",
             "channel.template     | events:{}                 | write a field name such as {source_id}",
             "channel.template     | events:{value}            | write value.FIELD",
+            "channel.template     | `a:{x},b:{y`              | template 'b:{y': '{' at position 2 is not closed",
+            "channel.template     | `?a:{x},?b:{y}`           | at least one must be required",
+            "channel.template     | `a:{x},?all`              | '?all' is optional but has no reference",
+            "channel.template     | `a:{x},,b`                | the template is empty",
+            "notification.max.age.ms | -1                     | Value must be at least 0",
+            "notification.max.rate | -5                       | Value must be at least 0",
             "notification.fields  | id,id                     | field 'id' is listed twice",
             "notification.fields  | id,a..b                   | has an empty field name; write fields as a.b.c",
             "notification.fields  | id,=partition             | has no name; write name or name=REF",
@@ -148,6 +158,14 @@ class RedisPubSubSinkConfigTest {
         ConfigException e = invalid(props(key, value));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(fix), e.getMessage());
+    }
+
+    @Test
+    void theCoalescedCountFieldMustNotBeANotificationField() {
+        ConfigException e = invalid(props("notification.coalesce", "true", "notification.fields", "id,coalesced"));
+        assertEquals("Invalid configuration notification.coalesce.count.field: 'coalesced' is also a name in "
+                + "notification.fields; choose another name for the count of coalesced notifications", e.getMessage());
+        new RedisPubSubSinkConfig(props("notification.coalesce", "false", "notification.fields", "id,coalesced"));
     }
 
     @Test

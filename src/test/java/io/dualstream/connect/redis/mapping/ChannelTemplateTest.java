@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChannelTemplateTest {
 
     private static String channelOf(String template, SinkRecord record) {
-        NotificationMapper mapper = new NotificationMapper(ChannelTemplate.parse(template),
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of(template)),
                 NotificationFields.parse(List.of("id")), 1024);
-        return new String(mapper.map(record).channel(), StandardCharsets.UTF_8);
+        return new String(Mapped.one(mapper, record).channel(), StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> value() {
@@ -126,9 +126,9 @@ class ChannelTemplateTest {
     void rendersNonAsciiTextAsUtf8() {
         Map<String, Object> value = value();
         value.put("source_id", "zoë/ünïcode");
-        NotificationMapper mapper = new NotificationMapper(ChannelTemplate.parse("events:{source_id}"),
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of("events:{source_id}")),
                 NotificationFields.parse(List.of("id")), 1024);
-        byte[] channel = mapper.map(record(null, value)).channel();
+        byte[] channel = Mapped.one(mapper, record(null, value)).channel();
         assertEquals("events:zoë/ünïcode", new String(channel, StandardCharsets.UTF_8));
         assertEquals("events:zoë/ünïcode".getBytes(StandardCharsets.UTF_8).length, channel.length);
     }
@@ -199,5 +199,72 @@ class ChannelTemplateTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChannelTemplate.parse(template));
         assertTrue(e.getMessage().contains(expectedMessagePart),
                 () -> "message for [" + template + "] was: " + e.getMessage());
+    }
+
+    // ---- several templates (fan-out), optional ones ----
+
+    private static List<String> channelsOf(List<String> templates, SinkRecord record) {
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(templates),
+                NotificationFields.parse(List.of("id")), 1024);
+        List<Notification> notifications = Mapped.all(mapper, record);
+        assertTrue(notifications.stream().allMatch(n -> n.payload() == notifications.get(0).payload()),
+                "one payload, shared by the channels of a record");
+        return notifications.stream().map(n -> new String(n.channel(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void aRecordGoesToEachDistinctChannelInTemplateOrder() {
+        assertEquals(List.of("events:github:owner/repo", "events:github", "events:all"), channelsOf(
+                List.of("events:{source_type}:{source_id}", "events:{source_type}", "events:all", "events:{value.source_type}"),
+                record(null, value())));
+    }
+
+    @ParameterizedTest(name = "tenant {0}")
+    @CsvSource(value = {"missing", "null", "empty"})
+    void anOptionalTemplateIsLeftOutWhenItsReferenceIsAbsent(String absence) {
+        Map<String, Object> value = value();
+        if (!absence.equals("missing")) {
+            value.put("tenant", absence.equals("null") ? null : "");
+        }
+        List<String> templates = List.of("events:{source_id}", "?tenant:{tenant}:{source_id}");
+        assertEquals(List.of("events:owner/repo"), channelsOf(templates, record(null, value)));
+        String json = "{\"source_id\":\"owner/repo\"" + (absence.equals("missing") ? ""
+                : absence.equals("null") ? ",\"tenant\":null" : ",\"tenant\":\"\"") + "}";
+        assertEquals(List.of("events:owner/repo"), channelsOf(templates, record(null, json)), "from JSON text too");
+        value.put("tenant", "acme");
+        assertEquals(List.of("events:owner/repo", "tenant:acme:owner/repo"), channelsOf(templates, record(null, value)));
+    }
+
+    @Test
+    void anOptionalTemplateWhoseReferenceIsAnObjectStillMakesTheRecordMalformed() {
+        List<String> templates = List.of("events:{source_id}", "?actor:{actor}");
+        MalformedRecordException e = assertThrows(MalformedRecordException.class,
+                () -> channelsOf(templates, record(null, value())));
+        assertTrue(e.getMessage().contains("{actor}"), e.getMessage());
+    }
+
+    @Test
+    void aRequiredTemplateThatCannotRenderMakesTheRecordMalformedAndNothingIsPublishedForIt() {
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of("events:all", "events:{tenant}")),
+                NotificationFields.parse(List.of("id")), 1024);
+        List<Notification> batch = new java.util.ArrayList<>();
+        MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> mapper.map(record(null, value()), batch));
+        assertEquals("channel.template reference {tenant} is missing from the record", e.getMessage());
+        assertEquals(List.of(), batch, "not even events:all");
+    }
+
+    @Test
+    void theChannelLengthLimitNamesTheTemplateThatExceedsIt() {
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of("e:{id}", "long:{source_id}")),
+                NotificationFields.parse(List.of("id")), 12);
+        MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> Mapped.all(mapper, record(null, value())));
+        assertEquals("channel is 15 bytes, more than channel.max.bytes=12 (template long:{source_id})", e.getMessage());
+    }
+
+    @Test
+    void severalTemplatesReadAsWritten() {
+        ChannelTemplates templates = ChannelTemplates.parse(List.of("events:{source_id}", "?t:{tenant}"));
+        assertEquals("events:{source_id},?t:{tenant}", templates.toString());
+        assertEquals(List.of("events:probe", "t:probe"), templates.samples("probe"));
     }
 }

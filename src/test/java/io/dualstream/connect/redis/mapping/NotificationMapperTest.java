@@ -46,11 +46,11 @@ class NotificationMapperTest {
     /** The mapper built from the connector's default configuration. */
     private static NotificationMapper defaultMapper() {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Map.of());
-        return new NotificationMapper(config.channelTemplate(), config.notificationFields(), config.channelMaxBytes());
+        return new NotificationMapper(config.channelTemplates(), config.notificationFields(), config.channelMaxBytes());
     }
 
     private static NotificationMapper mapper(String template, List<String> fields, int maxChannelBytes) {
-        return new NotificationMapper(ChannelTemplate.parse(template), NotificationFields.parse(fields), maxChannelBytes);
+        return new NotificationMapper(ChannelTemplates.parse(List.of(template)), NotificationFields.parse(fields), maxChannelBytes);
     }
 
     private static NotificationMapper mapper(List<String> fields) {
@@ -142,7 +142,7 @@ class NotificationMapperTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventShapes")
     void defaultConfigGivesExactChannelAndPayload(String shape, Schema schema, Object value) {
-        Notification n = defaultMapper().map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(defaultMapper(), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals(DEFAULT_CHANNEL, channel(n));
         assertEquals(DEFAULT_PAYLOAD, payload(n));
     }
@@ -150,21 +150,21 @@ class NotificationMapperTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventShapes")
     void fieldOrderIsAsConfiguredNotAsInTheRecord(String shape, Schema schema, Object value) {
-        Notification n = mapper(List.of("type", "source_id", "id")).map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(mapper(List.of("type", "source_id", "id")), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals("{\"type\":\"push\",\"source_id\":\"owner/repo\",\"id\":\"e1\"}", payload(n));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventShapes")
     void numbersAndBooleansStayJsonTypesMissingIsLeftOutNullIsWritten(String shape, Schema schema, Object value) {
-        Notification n = mapper(TYPED_FIELDS).map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(mapper(TYPED_FIELDS), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals(TYPED_PAYLOAD, payload(n));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventShapes")
     void nestedObjectIsWrittenWhole(String shape, Schema schema, Object value) {
-        Notification n = mapper(List.of("actor=value.actor")).map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(mapper(List.of("actor=value.actor")), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals("{\"actor\":{\"login\":\"octo\",\"id\":99}}", payload(n));
     }
 
@@ -177,8 +177,7 @@ class NotificationMapperTest {
                 .build();
         Struct value = new Struct(schema).put("i8", (byte) -3).put("i16", (short) 300).put("f32", 1.5f)
                 .put("f64", -2.25).put("neg", Long.MIN_VALUE).put("no", false);
-        Notification n = mapper("c", List.of("i8", "i16", "f32", "f64", "neg", "no"), 1024)
-                .map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(mapper("c", List.of("i8", "i16", "f32", "f64", "neg", "no"), 1024), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals("{\"i8\":-3,\"i16\":300,\"f32\":1.5,\"f64\":-2.25,\"neg\":-9223372036854775808,\"no\":false}",
                 payload(n));
     }
@@ -186,8 +185,7 @@ class NotificationMapperTest {
     @Test
     void nestedFieldUnderANullStructIsLeftOut() {
         Struct value = eventStruct().put("actor", null);
-        Notification n = mapper(List.of("id", "login=value.actor.login", "actor=value.actor"))
-                .map(record(null, null, EVENT_SCHEMA, value, new ConnectHeaders()));
+        Notification n = Mapped.one(mapper(List.of("id", "login=value.actor.login", "actor=value.actor")), record(null, null, EVENT_SCHEMA, value, new ConnectHeaders()));
         assertEquals("{\"id\":\"e1\",\"actor\":null}", payload(n));
     }
 
@@ -195,15 +193,14 @@ class NotificationMapperTest {
     void nestedMapsAreWalked() {
         Map<String, Object> value = eventMap();
         value.put("meta", Map.of("origin", Map.of("region", "eu-west-1")));
-        Notification n = mapper(List.of("region=value.meta.origin.region", "none=value.meta.origin.none"))
-                .map(record(null, value));
+        Notification n = Mapped.one(mapper(List.of("region=value.meta.origin.region", "none=value.meta.origin.none")), record(null, value));
         assertEquals("{\"region\":\"eu-west-1\"}", payload(n));
     }
 
     @Test
     void jsonPayloadKeepsNonAsciiAndEscapesQuotes() {
         String json = "{\"source_type\":\"gh\",\"source_id\":\"zoë\",\"id\":\"say \\\"hi\\\"\",\"type\":\"ü\"}";
-        Notification n = defaultMapper().map(record(null, json));
+        Notification n = Mapped.one(defaultMapper(), record(null, json));
         assertEquals("events:gh:zoë", channel(n));
         assertEquals("{\"id\":\"say \\\"hi\\\"\",\"type\":\"ü\",\"source_id\":\"zoë\"}", payload(n));
     }
@@ -215,8 +212,8 @@ class NotificationMapperTest {
     void nameEqualsReferenceEntries(String shape, Schema schema, Object value) {
         Headers headers = new ConnectHeaders().addString("trace-id", "abc-123");
         SinkRecord record = record(null, "{\"tenant\":\"acme\"}", schema, value, headers);
-        Notification n = mapper(List.of("id", "partition=partition", "tenant=key.tenant", "trace=header.trace-id",
-                "actor=value.actor.login", "topic=topic", "offset=offset", "ts=timestamp")).map(record);
+        Notification n = Mapped.one(mapper(List.of("id", "partition=partition", "tenant=key.tenant", "trace=header.trace-id",
+                "actor=value.actor.login", "topic=topic", "offset=offset", "ts=timestamp")), record);
         assertEquals("{\"id\":\"e1\",\"partition\":3,\"tenant\":\"acme\",\"trace\":\"abc-123\",\"actor\":\"octo\","
                 + "\"topic\":\"github.events\",\"offset\":42,\"ts\":1700000000123}", payload(n));
         assertEquals(DEFAULT_CHANNEL, channel(n));
@@ -224,26 +221,26 @@ class NotificationMapperTest {
 
     @Test
     void entriesAreTrimmed() {
-        Notification n = mapper(List.of(" id ", " p = partition ")).map(record(null, eventMap()));
+        Notification n = Mapped.one(mapper(List.of(" id ", " p = partition ")), record(null, eventMap()));
         assertEquals("{\"id\":\"e1\",\"p\":3}", payload(n));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("eventShapes")
     void nullKeyIsFineWhenNotReferenced(String shape, Schema schema, Object value) {
-        Notification n = defaultMapper().map(record(null, null, schema, value, new ConnectHeaders()));
+        Notification n = Mapped.one(defaultMapper(), record(null, null, schema, value, new ConnectHeaders()));
         assertEquals(DEFAULT_PAYLOAD, payload(n));
     }
 
     @Test
     void unparsableKeyIsFineWhenNotReferenced() {
-        Notification n = defaultMapper().map(record("{not json", eventMap()));
+        Notification n = Mapped.one(defaultMapper(), record("{not json", eventMap()));
         assertEquals(DEFAULT_PAYLOAD, payload(n));
     }
 
     @Test
     void keyFieldOfNullKeyIsLeftOutOfThePayload() {
-        Notification n = mapper(List.of("id", "tenant=key.tenant")).map(record(null, eventMap()));
+        Notification n = Mapped.one(mapper(List.of("id", "tenant=key.tenant")), record(null, eventMap()));
         assertEquals("{\"id\":\"e1\"}", payload(n));
     }
 
@@ -252,9 +249,9 @@ class NotificationMapperTest {
     @Test
     void mapperCanBeReusedAndEarlierNotificationsAreNotOverwritten() {
         NotificationMapper mapper = defaultMapper();
-        Notification first = mapper.map(record(null, EVENT_JSON));
-        assertThrows(MalformedRecordException.class, () -> mapper.map(record(null, "[1]")));
-        Notification second = mapper.map(record(null,
+        Notification first = Mapped.one(mapper, record(null, EVENT_JSON));
+        assertThrows(MalformedRecordException.class, () -> Mapped.one(mapper, record(null, "[1]")));
+        Notification second = Mapped.one(mapper, record(null,
                 "{\"id\":\"e2\",\"type\":\"pr\",\"source_type\":\"gl\",\"source_id\":\"g/p\"}"));
         assertEquals(DEFAULT_CHANNEL, channel(first));
         assertEquals(DEFAULT_PAYLOAD, payload(first));
@@ -265,9 +262,9 @@ class NotificationMapperTest {
     @Test
     void keyOfThePreviousRecordIsNotReused() {
         NotificationMapper mapper = mapper(List.of("tenant=key.tenant"));
-        assertEquals("{\"tenant\":\"acme\"}", payload(mapper.map(record("{\"tenant\":\"acme\"}", eventMap()))));
-        assertEquals("{}", payload(mapper.map(record(null, eventMap()))));
-        assertEquals("{\"tenant\":\"beta\"}", payload(mapper.map(record(Map.of("tenant", "beta"), eventMap()))));
+        assertEquals("{\"tenant\":\"acme\"}", payload(Mapped.one(mapper, record("{\"tenant\":\"acme\"}", eventMap()))));
+        assertEquals("{}", payload(Mapped.one(mapper, record(null, eventMap()))));
+        assertEquals("{\"tenant\":\"beta\"}", payload(Mapped.one(mapper, record(Map.of("tenant", "beta"), eventMap()))));
     }
 
     @Test
@@ -281,8 +278,8 @@ class NotificationMapperTest {
                 throw new IllegalStateException("cannot be written");
             }
         });
-        assertThrows(IllegalStateException.class, () -> mapper.map(record(null, broken)));
-        Notification next = mapper.map(record(null, EVENT_JSON));
+        assertThrows(IllegalStateException.class, () -> Mapped.one(mapper, record(null, broken)));
+        Notification next = Mapped.one(mapper, record(null, EVENT_JSON));
         assertEquals(DEFAULT_CHANNEL, channel(next));
         assertEquals("{\"id\":\"e1\",\"type\":\"push\"}", payload(next));
     }
@@ -291,8 +288,8 @@ class NotificationMapperTest {
     void consecutivePayloadsHaveNothingBetweenThem() {
         NotificationMapper mapper = defaultMapper();
         for (int i = 0; i < 3; i++) {
-            assertEquals(DEFAULT_PAYLOAD, payload(mapper.map(record(null, EVENT_JSON))));
-            assertEquals(DEFAULT_PAYLOAD, payload(mapper.map(record(null, eventMap()))));
+            assertEquals(DEFAULT_PAYLOAD, payload(Mapped.one(mapper, record(null, EVENT_JSON))));
+            assertEquals(DEFAULT_PAYLOAD, payload(Mapped.one(mapper, record(null, eventMap()))));
         }
     }
 
@@ -303,13 +300,13 @@ class NotificationMapperTest {
                 + "\"exp\":1.5E300,\"neg\":-7,\"t\":true,\"f\":false,\"n\":null,\"obj\":{\"a\":[1,\"x\"]},"
                 + "\"arr\":[{\"b\":2.25}]}";
         assertEquals("{\"big\":123456789012345678901234567890,\"exp\":1.5E300,\"neg\":-7,\"t\":true,\"f\":false,"
-                + "\"n\":null,\"obj\":{\"a\":[1,\"x\"]},\"arr\":[{\"b\":2.25}]}", payload(mapper.map(record(null, value))));
+                + "\"n\":null,\"obj\":{\"a\":[1,\"x\"]},\"arr\":[{\"b\":2.25}]}", payload(Mapped.one(mapper, record(null, value))));
     }
 
     @Test
     void channelTextThatTurnsNonAsciiAfterAnAsciiPrefixIsEncodedWhole() {
         NotificationMapper mapper = defaultMapper();
-        Notification n = mapper.map(record(null, mapWith("source_id", "abc\u00e9d\uD83D\uDE00")));
+        Notification n = Mapped.one(mapper, record(null, mapWith("source_id", "abc\u00e9d\uD83D\uDE00")));
         assertEquals("events:gh:abc\u00e9d\uD83D\uDE00", channel(n));
         assertEquals("events:gh:abc\u00e9d\uD83D\uDE00".getBytes(StandardCharsets.UTF_8).length, n.channel().length);
     }
@@ -318,7 +315,7 @@ class NotificationMapperTest {
 
     private static MalformedRecordException malformed(NotificationMapper mapper, Schema schema, Object value) {
         MalformedRecordException e = assertThrows(MalformedRecordException.class,
-                () -> mapper.map(record(null, null, schema, value, new ConnectHeaders())));
+                () -> Mapped.one(mapper, record(null, null, schema, value, new ConnectHeaders())));
         assertFalse(e.getMessage().contains(SECRET), () -> "message leaks the record: " + e.getMessage());
         return e;
     }
@@ -464,8 +461,7 @@ class NotificationMapperTest {
     void channelAtTheLimitIsAccepted() {
         // "events:gh:" is 10 bytes; 22 more make 32.
         String sourceId = "a".repeat(22);
-        Notification n = mapper("events:{source_type}:{source_id}", List.of("id"), 32)
-                .map(record(null, Map.of("source_type", "gh", "source_id", sourceId)));
+        Notification n = Mapped.one(mapper("events:{source_type}:{source_id}", List.of("id"), 32), record(null, Map.of("source_type", "gh", "source_id", sourceId)));
         assertEquals(32, n.channel().length);
     }
 
@@ -483,8 +479,7 @@ class NotificationMapperTest {
         NotificationMapper mapper = mapper("events:{source_type}:{source_id}", List.of("id"), 31);
         MalformedRecordException e = malformed(mapper, null, Map.of("source_type", "gh", "source_id", "é".repeat(11)));
         assertEquals("channel is 32 bytes, more than channel.max.bytes=31", e.getMessage());
-        Notification ok = mapper("events:{source_type}:{source_id}", List.of("id"), 32)
-                .map(record(null, Map.of("source_type", "gh", "source_id", "é".repeat(11))));
+        Notification ok = Mapped.one(mapper("events:{source_type}:{source_id}", List.of("id"), 32), record(null, Map.of("source_type", "gh", "source_id", "é".repeat(11))));
         assertEquals(32, ok.channel().length);
         assertTrue(Arrays.equals(("events:gh:" + "é".repeat(11)).getBytes(StandardCharsets.UTF_8), ok.channel()));
     }

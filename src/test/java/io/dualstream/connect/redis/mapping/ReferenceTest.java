@@ -34,9 +34,9 @@ class ReferenceTest {
 
     /** A literal channel, so that only the payload depends on the reference. */
     private static String payloadOf(String ref, SinkRecord record) {
-        NotificationMapper mapper = new NotificationMapper(ChannelTemplate.parse("c"),
+        NotificationMapper mapper = new NotificationMapper(ChannelTemplates.parse(List.of("c")),
                 NotificationFields.parse(List.of("x=" + ref)), 1024);
-        return new String(mapper.map(record).payload(), StandardCharsets.UTF_8);
+        return new String(Mapped.one(mapper, record).payload(), StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> value() {

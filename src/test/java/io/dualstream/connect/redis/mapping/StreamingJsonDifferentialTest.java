@@ -180,7 +180,7 @@ class StreamingJsonDifferentialTest {
         private long offset;
 
         Pair(Config config) {
-            ChannelTemplate template = ChannelTemplate.parse(config.template());
+            ChannelTemplates template = ChannelTemplates.parse(List.of(config.template()));
             NotificationFields fields = NotificationFields.parse(config.fields());
             streaming = new NotificationMapper(template, fields, 4096);
             tree = new NotificationMapper(template, fields, 4096, new ObjectMapper(), new TreeJsonReader(),
@@ -208,7 +208,7 @@ class StreamingJsonDifferentialTest {
 
         private static String outcome(NotificationMapper mapper, SinkRecord record) {
             try {
-                Notification n = mapper.map(record);
+                Notification n = Mapped.one(mapper, record);
                 // Hex: byte for byte, whatever the bytes are.
                 return "PUBLISHED " + HexFormat.of().formatHex(n.channel()) + " " + HexFormat.of().formatHex(n.payload())
                         + " (" + new String(n.payload(), StandardCharsets.UTF_8) + ")";

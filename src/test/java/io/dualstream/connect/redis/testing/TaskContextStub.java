@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** The one worker-context stand-in for unit tests: records what it is given (reported records, timeouts). */
+/** The one worker-context stand-in for unit tests: records what it is given (reported records, timeouts, rewinds). */
 public final class TaskContextStub implements SinkTaskContext {
 
     public final List<SinkRecord> reported = new ArrayList<>();
     public final List<Throwable> reasons = new ArrayList<>();
     public final List<Long> timeouts = new ArrayList<>();
+    /** Each call to offset(), in order: the partitions to rewind and where to. */
+    public final List<Map<TopicPartition, Long>> rewinds = new ArrayList<>();
     private final boolean hasReporter;
     private final PluginMetrics pluginMetrics;
 
@@ -51,10 +53,12 @@ public final class TaskContextStub implements SinkTaskContext {
 
     @Override
     public void offset(Map<TopicPartition, Long> offsets) {
+        rewinds.add(Map.copyOf(offsets));
     }
 
     @Override
     public void offset(TopicPartition tp, long offset) {
+        offset(Map.of(tp, offset));
     }
 
     @Override
