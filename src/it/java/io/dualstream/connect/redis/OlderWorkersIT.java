@@ -3,18 +3,22 @@ package io.dualstream.connect.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.metrics.TaskMetrics;
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.StockWorker;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TestCertificates;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +41,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * plugin.path, against a Kafka 4.3.1 broker (KRaft) and a redis-server that requires TLS client certificates.
  * The connector trusts the CA from a PEM file with no type set and presents its key and certificate from one PEM
  * file, as clouds hand them out. Each run checks the exact notifications in order, hostile records skipped into
- * the dead-letter queue, and the task metrics in the private JMX registry these pre-KIP-877 workers need.
+ * the dead-letter queue, and the task metrics in the private JMX registry these pre-KIP-877 workers need; then
+ * a second connector with the real-time settings (maximum age, pacing that hands records back, two channels).
  * manifest.json and the README name the versions listed here.
  */
 class OlderWorkersIT {
@@ -184,6 +190,7 @@ class OlderWorkersIT {
 
             assertMetricsInThePrivateRegistry(worker, values.size(), events.size(), hostileOffsets.size());
             assertEquals("RUNNING", worker.taskStatus(CONNECTOR).path("state").asText(), "hostile records do not stop the task");
+            realTimeSettingsWork(worker, kafkaVersion);
             System.out.printf("Kafka Connect %s: worker up in %d ms, checks %d ms, whole run %d ms%n",
                     kafkaVersion, worker.starting().toMillis(),
                     (System.nanoTime() - workerUp) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
@@ -199,6 +206,67 @@ class OlderWorkersIT {
         }
         assertTrue(ours != null, "the worker found the connector on plugin.path");
         assertEquals(System.getProperty("plugin.version"), ours.path("version").asText());
+    }
+
+    /**
+     * The real-time settings lean on the worker: pacing rewinds partitions (SinkTaskContext.offset) and caps
+     * preCommit, which these older workers must honour as 4.x does. Stale records first, then fresh ones that
+     * pacing cannot take on in one put(), each fanned out to two channels.
+     */
+    private static void realTimeSettingsWork(StockWorker worker, String kafkaVersion) throws Exception {
+        String connector = "realtime-" + kafkaVersion;
+        String topic = "realtime-" + kafkaVersion;
+        kafka.createTopic(topic, 1);
+        List<Event> stale = GitHubEvents.generate("stale-" + kafkaVersion, 20, 5);
+        List<Event> fresh = GitHubEvents.generate("fresh-" + kafkaVersion, 120, 6);
+        Map<String, String> config = connectorConfig(topic, "dlq-" + connector);
+        config.put("channel.template", "live:{source_type}:{source_id},live:all");
+        config.put("notification.max.age.ms", "600000");
+        config.put("notification.max.rate", "100");
+        try (Subscriber subscriber = Subscriber.psubscribe(redis, "live:*")) {
+            long hourAgo = System.currentTimeMillis() - 3_600_000;
+            try (KafkaProducer<byte[], byte[]> producer = kafka.createProducer(Map.of())) {
+                for (Event event : stale) {
+                    producer.send(new ProducerRecord<>(topic, null, hourAgo, event.key().getBytes(StandardCharsets.UTF_8),
+                            event.json().getBytes(StandardCharsets.UTF_8)));
+                }
+                for (Event event : fresh) {
+                    producer.send(new ProducerRecord<>(topic, event.key().getBytes(StandardCharsets.UTF_8),
+                            event.json().getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.flush();
+            }
+            worker.configureConnector(connector, config);
+            worker.awaitRunning(connector, Duration.ofSeconds(60));
+
+            List<Subscriber.Message> received = subscriber.awaitCount(2 * fresh.size(), Duration.ofSeconds(60));
+            List<String> all = received.stream().filter(m -> m.channel().equals("live:all")).map(Subscriber.Message::payload).toList();
+            assertEquals(fresh.stream().map(Event::notification).toList(), all,
+                    "every fresh record once on the aggregate channel, in order; no stale one");
+            for (Event event : fresh) {
+                assertEquals(1, received.stream().filter(m -> m.channel().equals("live:" + event.sourceType() + ":"
+                        + event.sourceId()) && m.payload().equals(event.notification())).count(), event.id());
+            }
+            String pattern = TaskMetrics.FALLBACK_JMX_PREFIX + ":type=" + TaskMetrics.FALLBACK_GROUP + ",connector=" + connector + ",*";
+            assertEquals(stale.size(), single(worker.mbeans(pattern, "records-skipped-stale-total")));
+            assertTrue(single(worker.mbeans(pattern, "records-deferred-total")) > 0,
+                    "100 notifications/s of 2 channels: one put() takes on 50 records, the rest come again");
+            long end = stale.size() + fresh.size();
+            try (Admin admin = kafka.createAdminClient()) {
+                Await.until("the offsets of " + connector + " committed to the end", Duration.ofSeconds(30), () -> {
+                    OffsetAndMetadata committed;
+                    try {
+                        committed = admin.listConsumerGroupOffsets("connect-" + connector)
+                                .partitionsToOffsetAndMetadata().get().get(new TopicPartition(topic, 0));
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return committed != null && committed.offset() == end;
+                });
+            }
+            System.out.printf("Kafka Connect %s: real-time run: %d stale skipped, %.0f records deferred, %d notifications%n",
+                    kafkaVersion, stale.size(), single(worker.mbeans(pattern, "records-deferred-total")), received.size());
+        }
     }
 
     /** rediss:// with mutual TLS, the CA and the client's key and certificate as PEM files. */
