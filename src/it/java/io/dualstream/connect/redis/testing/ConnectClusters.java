@@ -71,8 +71,20 @@ public final class ConnectClusters {
 
     /** Sends key/value pairs (a null value is a tombstone) and waits until Kafka has them all. */
     public static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("linger.ms", "5");
+        produce(connect, topic, keyValues, Map.<String, Object>of("linger.ms", "5"));
+    }
+
+    /**
+     * Like {@link #produce(EmbeddedConnectCluster, String, List)}, in batches of up to 1 MB: a backlog of hundreds of
+     * thousands of events is in Kafka within seconds.
+     */
+    public static void produceBacklog(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
+        produce(connect, topic, keyValues, Map.<String, Object>of("linger.ms", "50", "batch.size", Integer.toString(1 << 20),
+                "buffer.memory", Long.toString(128L << 20)));
+    }
+
+    private static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues,
+                                Map<String, Object> props) {
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
             for (String[] kv : keyValues) {
                 producer.send(new ProducerRecord<>(topic, bytes(kv[0]), bytes(kv[1])));
