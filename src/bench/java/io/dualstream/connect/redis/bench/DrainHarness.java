@@ -1,10 +1,7 @@
 package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.mapping.ChannelTemplate;
-import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.Notification;
-import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
@@ -15,7 +12,6 @@ import redis.clients.jedis.Pipeline;
 
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,10 +216,7 @@ public final class DrainHarness {
 
     /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
     private static double redisCeiling(BenchStack stack, CountingSubscriber subscriber, List<Event> backlog) {
-        NotificationMapper mapper = new NotificationMapper(
-                ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT)),
-                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
-                RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+        NotificationMapper mapper = BenchEvents.mapper(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT);
         List<Notification> notifications = new ArrayList<>(backlog.size());
         long offset = 0;
         for (Event event : backlog) {
