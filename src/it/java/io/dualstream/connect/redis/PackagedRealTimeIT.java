@@ -207,7 +207,7 @@ class PackagedRealTimeIT {
         int rate = 2000;
         Map<String, String> config = sink(topic, 3, Map.of("notification.max.rate", Integer.toString(rate)));
         List<Event> backlog = GitHubEvents.generate("paced", 20_000, 5);
-        ConnectClusters.send(connect, records(topic, backlog));
+        ConnectClusters.sendBacklog(connect, records(topic, backlog));
 
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
             run(name, config);

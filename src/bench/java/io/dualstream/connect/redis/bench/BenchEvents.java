@@ -2,6 +2,10 @@ package io.dualstream.connect.redis.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
+import io.dualstream.connect.redis.mapping.ChannelTemplates;
+import io.dualstream.connect.redis.mapping.NotificationFields;
+import io.dualstream.connect.redis.mapping.NotificationMapper;
 import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import org.apache.kafka.connect.data.Schema;
@@ -14,6 +18,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +69,13 @@ public final class BenchEvents {
             records[i] = new SinkRecord("bench", i % 3, Schema.STRING_SCHEMA, event.key(), schema, value, i);
         }
         return records;
+    }
+
+    /** The connector's default mapping (notification.fields, channel.max.bytes) with these channel templates. */
+    public static NotificationMapper mapper(String... channelTemplates) {
+        return new NotificationMapper(ChannelTemplates.parse(List.of(channelTemplates)),
+                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
+                RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
     }
 
     private static JsonNode tree(String json) {

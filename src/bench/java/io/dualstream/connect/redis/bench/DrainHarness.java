@@ -1,10 +1,7 @@
 package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.mapping.ChannelTemplate;
-import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.Notification;
-import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
@@ -15,7 +12,6 @@ import redis.clients.jedis.Pipeline;
 
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +27,8 @@ import java.util.Map;
  * <p>Arguments: {@code [events=500000] [extra connector properties as key=value ...]}, for example
  * {@code consumer.override.max.poll.records=2000}; extras apply to every connector of the run. System properties:
  * {@code rounds} (default 3), {@code baselines=false} to skip the slow per-record baselines (e.g. when profiling),
- * {@code plan=converters} for the converter comparison instead ({@link #compareConverters}).
+ * {@code plan=converters} for the converter comparison instead ({@link #compareConverters}), {@code plan=fanout}
+ * for one channel against three ({@link #compareFanOut}).
  */
 public final class DrainHarness {
 
@@ -81,6 +78,10 @@ public final class DrainHarness {
             try (CountingSubscriber subscriber = stack.subscriber("events:*")) {
                 if ("converters".equals(System.getProperty("plan"))) {
                     compareConverters(stack, subscriber, events, rounds, extra);
+                    return;
+                }
+                if ("fanout".equals(System.getProperty("plan"))) {
+                    compareFanOut(stack, subscriber, events, rounds, extra);
                     return;
                 }
                 // Warm-up: JIT the worker's and the connector's code paths on a short drain of each kind.
@@ -167,6 +168,50 @@ public final class DrainHarness {
                 ratios(runs.get(sinkBytes), runs.get(sinkJson)), ratios(runs.get(sinkBytes), runs.get(noopBytes)));
     }
 
+    /** channel.template of the fan-out comparison: the default, and the default plus two aggregate channels. */
+    private static final String[] FAN_OUT_TEMPLATES = {RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT,
+            RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT + ",events:{source_type},events:all"};
+
+    /**
+     * The connector (tasks.max=1) publishing each record to one channel and to three (every one distinct, all
+     * under the subscriber's {@code events:*}), rounds interleaved, the order flipped every round; medians of
+     * {@code rounds} in events and in notifications per second.
+     */
+    private static void compareFanOut(BenchStack stack, CountingSubscriber subscriber, int events, int rounds,
+                                      Map<String, String> extra) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (String templates : FAN_OUT_TEMPLATES) {
+            configs.add(with(extra, Map.of("channel.template", templates)));
+        }
+        int[] channels = {1, 3};
+        for (int c = 0; c < channels.length; c++) {
+            drainToRedis(stack, subscriber, ConnectClusters.CONNECTOR_CLASS, "warmup-fanout-" + channels[c], 1,
+                    (long) events * channels[c], configs.get(c));
+        }
+        List<List<Double>> eventRates = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int round = 1; round <= rounds; round++) {
+            System.out.println("-- round " + round + " of " + rounds);
+            for (int i = 0; i < channels.length; i++) {
+                int c = round % 2 == 1 ? i : channels.length - 1 - i;
+                double notificationsPerSecond = drainToRedis(stack, subscriber, ConnectClusters.CONNECTOR_CLASS,
+                        "fanout-" + channels[c] + "-" + round, 1, (long) events * channels[c], configs.get(c));
+                eventRates.get(c).add(notificationsPerSecond / channels[c]);
+            }
+        }
+        System.out.println();
+        System.out.println("| tasks.max=1, median of " + rounds + " rounds | events/s | notifications/s | events/s per round |");
+        System.out.println("|---|---:|---:|---|");
+        for (int c = 0; c < channels.length; c++) {
+            System.out.printf("| %d channel(s): %s | %,.0f | %,.0f | %s |%n", channels[c], FAN_OUT_TEMPLATES[c],
+                    median(eventRates.get(c)), median(eventRates.get(c)) * channels[c],
+                    eventRates.get(c).stream().map(v -> String.format("%,.0f", v)).toList());
+        }
+        double events3 = median(eventRates.get(1));
+        double events1 = median(eventRates.get(0));
+        System.out.printf("%n3 channels / 1 channel: events/s %.2f, notifications/s %.2f; events/s per round: %s%n",
+                events3 / events1, 3 * events3 / events1, ratios(eventRates.get(1), eventRates.get(0)));
+    }
+
     private static Map<String, String> with(Map<String, String> extra, Map<String, String> converter) {
         Map<String, String> config = new LinkedHashMap<>(converter);
         config.putAll(extra);
@@ -204,26 +249,24 @@ public final class DrainHarness {
         return drainToRedis(stack, subscriber, SyncPerRecordSinkConnector.class.getName(), name, tasks, events, extra);
     }
 
+    /** @return notifications per second, until the subscriber has {@code notifications} */
     private static double drainToRedis(BenchStack stack, CountingSubscriber subscriber, String connectorClass,
-                                       String name, int tasks, int events, Map<String, String> extra) {
+                                       String name, int tasks, long notifications, Map<String, String> extra) {
         subscriber.resetCount();
         CpuMeter cpu = new CpuMeter(stack);
         cpu.start();
         long start = System.nanoTime();
         stack.createConnector(name, stack.sinkConfig(connectorClass, TOPIC, tasks, extra));
-        long end = awaitCount(subscriber::received, events, name);
+        long end = awaitCount(subscriber::received, notifications, name);
         String cpuSpent = cpu.stop(name, (end - start) / 1e9);
         String tasksSeen = stack.tasksRunning(name);
         stack.deleteConnector(name);
-        return report(name + " (" + tasksSeen + ")", events, start, end, cpuSpent);
+        return report(name + " (" + tasksSeen + ")", notifications, start, end, cpuSpent);
     }
 
     /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
     private static double redisCeiling(BenchStack stack, CountingSubscriber subscriber, List<Event> backlog) {
-        NotificationMapper mapper = new NotificationMapper(
-                ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT)),
-                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
-                RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+        NotificationMapper mapper = BenchEvents.mapper(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT);
         List<Notification> notifications = new ArrayList<>(backlog.size());
         long offset = 0;
         for (Event event : backlog) {

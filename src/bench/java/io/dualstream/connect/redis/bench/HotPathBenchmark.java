@@ -1,10 +1,7 @@
 package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.mapping.ChannelTemplate;
-import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.Notification;
-import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,10 +48,7 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         records = BenchEvents.records(shape, RECORDS);
-        mapper = new NotificationMapper(
-                ChannelTemplates.parse(List.of(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT)),
-                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
-                RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+        mapper = BenchEvents.mapper(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT);
     }
 
     private final List<Notification> out = new ArrayList<>(4);

@@ -74,7 +74,15 @@ public final class ConnectClusters {
 
     /** Sends key/value pairs (a null value is a tombstone) and waits until Kafka has them all. */
     public static void produce(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
-        send(connect, keyValues.stream().map(kv -> record(topic, null, kv[0], kv[1])).toList());
+        send(connect, records(topic, keyValues));
+    }
+
+    /**
+     * Like {@link #produce(EmbeddedConnectCluster, String, List)}, in batches of up to 1 MB: a backlog of hundreds of
+     * thousands of events is in Kafka within seconds.
+     */
+    public static void produceBacklog(EmbeddedConnectCluster connect, String topic, List<String[]> keyValues) {
+        sendBacklog(connect, records(topic, keyValues));
     }
 
     /** A record of UTF-8 text for {@code topic}: to {@code partition}, or by the key's hash when it is null. */
@@ -82,13 +90,27 @@ public final class ConnectClusters {
         return new ProducerRecord<>(topic, partition, bytes(key), bytes(value));
     }
 
+    private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<String[]> keyValues) {
+        return keyValues.stream().map(kv -> record(topic, null, kv[0], kv[1])).toList();
+    }
+
     /**
      * Sends the records as they are (partition, timestamp, headers), in order, and waits until Kafka has them all;
      * returns where Kafka put each one (partition, offset) and its timestamp, in the same order.
      */
     public static List<RecordMetadata> send(EmbeddedConnectCluster connect, List<ProducerRecord<byte[], byte[]>> records) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("linger.ms", "5");
+        return send(connect, records, Map.of("linger.ms", "5"));
+    }
+
+    /** Like {@link #send(EmbeddedConnectCluster, List)}, in batches of up to 1 MB, for a large backlog. */
+    public static List<RecordMetadata> sendBacklog(EmbeddedConnectCluster connect,
+                                                   List<ProducerRecord<byte[], byte[]>> records) {
+        return send(connect, records, Map.of("linger.ms", "50", "batch.size", Integer.toString(1 << 20),
+                "buffer.memory", Long.toString(128L << 20)));
+    }
+
+    private static List<RecordMetadata> send(EmbeddedConnectCluster connect, List<ProducerRecord<byte[], byte[]>> records,
+                                             Map<String, Object> props) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
             for (ProducerRecord<byte[], byte[]> record : records) {

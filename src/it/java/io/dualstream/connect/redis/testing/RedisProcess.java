@@ -50,6 +50,18 @@ public final class RedisProcess implements RedisFixture {
     }
 
     /**
+     * A local {@code redis-server} with {@code extraArgs} on its command line, never a container: for tests that
+     * read what the server logs ({@link #logLines}). Fails when there is no {@code redis-server} on the PATH.
+     */
+    public static RedisProcess startLocal(String... extraArgs) {
+        if (!onPath()) {
+            throw new IllegalStateException("This test needs redis-server on the PATH "
+                    + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis).");
+        }
+        return start(List.of(extraArgs));
+    }
+
+    /**
      * Starts {@code redis-server} with {@code config} (when not null) as its configuration file, written into the
      * server's directory: Sentinel needs a file it may rewrite. {@code extraArgs} follow on the command line.
      */
@@ -153,6 +165,15 @@ public final class RedisProcess implements RedisFixture {
 
     public boolean alive() {
         return process != null && process.isAlive();
+    }
+
+    /** The lines of the server's log that contain {@code text}. */
+    public List<String> logLines(String text) {
+        try (Stream<String> lines = Files.lines(dir.resolve("redis.log"))) {
+            return lines.filter(line -> line.contains(text)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log of redis-server on port " + port, e);
+        }
     }
 
     /** The last lines of the server's log, for failure messages. */

@@ -40,12 +40,15 @@ public final class Subscriber implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Subscription subscription;
     private final String description;
+    private final ReadPace pace;
     private final Jedis jedis;
     private final Thread thread;
+    private volatile long endedAtMillis = -1;
 
     private Subscriber(HostAndPort node, JedisClientConfig config, String description, int confirmations,
-                       java.util.function.Function<Subscriber, Subscription> subscription) {
+                       ReadPace pace, java.util.function.Function<Subscriber, Subscription> subscription) {
         this.description = description;
+        this.pace = pace;
         this.subscribed = new CountDownLatch(confirmations);
         this.subscription = subscription.apply(this);
         jedis = new Jedis(node, config);
@@ -59,6 +62,8 @@ public final class Subscriber implements AutoCloseable {
                 while (subscribed.getCount() > 0) {
                     subscribed.countDown();
                 }
+            } finally {
+                endedAtMillis = System.currentTimeMillis();
             }
         }, "subscriber-" + description);
         thread.setDaemon(true);
@@ -79,7 +84,26 @@ public final class Subscriber implements AutoCloseable {
 
     /** {@code PSUBSCRIBE pattern} with credentials or TLS from {@code config}. */
     public static Subscriber psubscribe(HostAndPort node, JedisClientConfig config, String pattern) {
-        return new Subscriber(node, config, "PSUBSCRIBE " + pattern, 1, self -> new Subscription() {
+        return psubscribe(node, config, pattern, null);
+    }
+
+    /**
+     * {@code PSUBSCRIBE pattern} by a slow reader, as a gateway that cannot keep up with a burst: it takes at most
+     * {@code messagesPerSecond} messages a second off its connection (after each message its thread waits for the
+     * next one's turn; a stall is not made up for by more than 50 ms of messages at once). What Redis sends faster
+     * waits in the socket buffers, then in Redis's output buffer for this client ({@code omem} in CLIENT LIST),
+     * which {@code client-output-buffer-limit pubsub} bounds. The connection is named {@code clientName}.
+     */
+    public static Subscriber psubscribeReadingAtMost(RedisEndpoint node, String pattern, String clientName,
+                                                     int messagesPerSecond) {
+        JedisClientConfig config = DefaultJedisClientConfig.builder().connectionTimeoutMillis(5000)
+                .clientName(clientName).build();
+        return psubscribe(node.hostAndPort(), config, pattern, new ReadPace(messagesPerSecond));
+    }
+
+    private static Subscriber psubscribe(HostAndPort node, JedisClientConfig config, String pattern, ReadPace pace) {
+        String description = "PSUBSCRIBE " + pattern + (pace == null ? "" : " at most " + pace.perSecond + "/s");
+        return new Subscriber(node, config, description, 1, pace, self -> new Subscription() {
             private final JedisPubSub pubSub = new JedisPubSub() {
                 @Override
                 public void onPMessage(String matched, String channel, String message) {
@@ -124,7 +148,7 @@ public final class Subscriber implements AutoCloseable {
 
     /** {@code SSUBSCRIBE channels} with credentials or TLS from {@code config}. */
     public static Subscriber ssubscribe(HostAndPort node, JedisClientConfig config, String... channels) {
-        return new Subscriber(node, config, "SSUBSCRIBE " + String.join(" ", channels), channels.length,
+        return new Subscriber(node, config, "SSUBSCRIBE " + String.join(" ", channels), channels.length, null,
                 self -> new Subscription() {
                     private final JedisShardedPubSub pubSub = new JedisShardedPubSub() {
                         @Override
@@ -178,6 +202,82 @@ public final class Subscriber implements AutoCloseable {
         synchronized (messages) {
             messages.add(new Message(channel, payload, System.currentTimeMillis()));
             messages.notifyAll();
+        }
+        if (pace != null) {
+            pace.awaitTurn();
+        }
+    }
+
+    /** How many messages arrived so far (without copying them). */
+    public int count() {
+        synchronized (messages) {
+            return messages.size();
+        }
+    }
+
+    /** Whether the subscription still listens: its connection has not been closed under it (nor by {@link #close()}). */
+    public boolean listening() {
+        return thread.isAlive();
+    }
+
+    /** When the listener ended ({@link System#currentTimeMillis()}), or -1 while it listens. */
+    public long endedAtMillis() {
+        return endedAtMillis;
+    }
+
+    /**
+     * Waits until the listener ends, as it does when Redis closes the connection; returns what it ended with (Jedis's
+     * exception for a closed connection, null for an unsubscribe). Fails when it still listens after {@code timeout}.
+     */
+    public RuntimeException awaitEnd(Duration timeout) {
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        if (thread.isAlive()) {
+            throw new AssertionError(description + " still listening after " + timeout + "; received " + count());
+        }
+        return failure.get();
+    }
+
+    /** Holds the listening thread to at most {@code perSecond} messages a second. */
+    private static final class ReadPace {
+        /** How far behind its schedule the reader may fall and still catch up at full speed. */
+        private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+        private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+        private final int perSecond;
+        private final long intervalNanos;
+        private boolean started;
+        private long dueNanos;
+
+        ReadPace(int perSecond) {
+            if (perSecond <= 0) {
+                throw new IllegalArgumentException("messages per second must be positive: " + perSecond);
+            }
+            this.perSecond = perSecond;
+            this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        }
+
+        /** Called by the listening thread after each message: waits until the next one may be read. */
+        void awaitTurn() {
+            long now = System.nanoTime();
+            if (!started || now - dueNanos > MAX_LAG_NANOS) {
+                started = true;
+                dueNanos = now;
+            }
+            dueNanos += intervalNanos;
+            long wait = dueNanos - now;
+            // Waits shorter than a millisecond add up until one is worth sleeping for.
+            if (wait >= MIN_SLEEP_NANOS) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait); // the simulated slowness of the reader, not synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

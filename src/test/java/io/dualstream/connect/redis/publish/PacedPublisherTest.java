@@ -59,13 +59,28 @@ class PacedPublisherTest {
     }
 
     @Test
-    void timeNotUsedIsNotSavedUpForABurst() {
+    void onlyTheLast50MsOfTimeNotUsedAreMadeUp() {
         NotificationPublisher paced = Pacing.of(1000, time).pace(redis);
         paced.send(batch(20)).await();
         time.sleep(10_000);
         long start = time.nanoseconds();
-        paced.send(batch(60)).await();
-        assertEquals(40_000_000L, time.nanoseconds() - start, "after a quiet spell, the pace is the same");
+        paced.send(batch(200)).await();
+        assertEquals(130_000_000L, time.nanoseconds() - start, "200 ms of slices, 50 ms of them made up: "
+                + "after a quiet spell of 10 s the 10th slice goes 130 ms later, not at once");
+    }
+
+    @Test
+    void aSliceThatWokeLateIsMadeUpSoTheBacklogKeepsTheRate() {
+        MockTime late = new MockTime(0, 0, 0) {
+            @Override
+            public void sleep(long ms) {
+                super.sleep(ms + 3); // oversleeps 3 ms each time, as a busy machine does
+            }
+        };
+        NotificationPublisher paced = Pacing.of(1000, late).pace(redis);
+        paced.send(batch(1000)).await();
+        assertEquals(983_000_000L, late.nanoseconds(), "the 50th slice is due at 980 ms and goes at 983 ms; "
+                + "without making up, each slice would be 23 ms after the last: 1.127 s");
     }
 
     @Test
