@@ -406,9 +406,9 @@ class PackagedRealTimeIT {
      * clock seconds that each look right, while no window of a second can hide it. The window does charge the
      * connector for the subscriber's own jitter: a subscriber thread that was not scheduled for a while reads what
      * piled up meanwhile all at once, so a stall of S ms puts S ms' worth more into one window. The connector
-     * itself stays within the rate plus 50 ms of catch-up and one 20 ms slice (1.07 times); the 20 % allowance
-     * leaves the subscriber about 130 ms of stall. The biggest clump (most messages received within 5 ms) tells the
-     * two apart: the connector sends at most 70 ms' worth at once (a slice and its catch-up), while what piled up
+     * itself stays within the rate plus 20 ms of catch-up and one 20 ms slice (1.04 times); the 20 % allowance
+     * leaves the subscriber about 160 ms of stall. The biggest clump (most messages received within 5 ms) tells the
+     * two apart: the connector sends at most 40 ms' worth at once (a slice and its catch-up), while what piled up
      * during a longer stall arrives as a larger clump.
      */
     private record Drain(int notifications, long millis, int busiestWindow, int busiestClockSecond, int biggestClump,
