@@ -85,6 +85,16 @@ final class QuickstartLauncher implements AutoCloseable {
         return Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
     }
 
+    /** The last lines of the quickstart's own log (Kafka's, the worker's and the connector's), for failure messages. */
+    String logTail() throws IOException {
+        Path log = output.resolveSibling("quickstart.log");
+        if (!Files.exists(log)) {
+            return "(no " + log + ")";
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
     /** Whether the worker's REST API reports the connector and its task RUNNING within the timeout. */
     boolean connectorRunning(Duration timeout) throws InterruptedException {
         ObjectMapper json = new ObjectMapper();

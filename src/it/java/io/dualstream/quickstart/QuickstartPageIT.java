@@ -64,8 +64,9 @@ class QuickstartPageIT {
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(quickstart.process.pid())).start()
                     .waitFor());
             assertTrue(quickstart.process.waitFor(60, TimeUnit.SECONDS), "the quickstart did not stop on SIGINT");
-            assertEquals(0, quickstart.process.exitValue(), "stopping is how the quickstart ends, not a failure");
             String printed = quickstart.printed();
+            assertEquals(0, quickstart.process.exitValue(), "stopping is how the quickstart ends, not a failure:\n"
+                    + printed + "\nits log:\n" + quickstart.logTail());
             assertTrue(printed.contains("stopped: producer, gateway, subscriber, Connect worker, Kafka broker"), printed);
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", quickstart.httpPort).close(),
                     "the live page's port is closed");

@@ -150,7 +150,7 @@ public final class Quickstart {
             redis = step(options.redisMode() == QuickstartOptions.RedisMode.CLUSTER ? "Redis Cluster" : "Redis",
                     () -> RedisDeployment.obtain(options), RedisDeployment::location);
             kafka = step(options.bootstrapServers() == null ? "Kafka (embedded KRaft broker)" : "Kafka",
-                    () -> QuickstartKafka.obtain(options.bootstrapServers()), found -> found.bootstrapServers());
+                    () -> QuickstartKafka.obtain(options.bootstrapServers(), options.workDir()), found -> found.bootstrapServers());
             Map<String, String> connectorConfig = connectorConfig(redis);
             String name = connectorName();
             String topic = connectorConfig.get("topics");

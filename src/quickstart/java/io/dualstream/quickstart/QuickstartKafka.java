@@ -10,6 +10,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,12 +29,18 @@ public final class QuickstartKafka implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    public static QuickstartKafka obtain(String userBootstrapServers) {
+    /**
+     * The user's Kafka, or an embedded broker whose data lives under {@code workDir}. Not in a temporary directory
+     * of Kafka's test kit: that one is deleted by a JVM shutdown hook, which on Ctrl-C races the quickstart's own
+     * clean-up, and a broker whose log directory vanishes halts the JVM with exit code 1.
+     */
+    public static QuickstartKafka obtain(String userBootstrapServers, Path workDir) {
         if (userBootstrapServers != null) {
             return new QuickstartKafka(userBootstrapServers, null);
         }
         try {
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setBaseDirectory(Files.createTempDirectory(Files.createDirectories(workDir), "kafka-"))
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)

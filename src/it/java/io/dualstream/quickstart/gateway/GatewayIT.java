@@ -15,8 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.nio.file.Path;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -58,6 +60,8 @@ class GatewayIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    @TempDir
+    static Path kafkaDir;
     private static QuickstartKafka kafka;
     private static RedisFixture redis;
     private static KafkaProducer<String, String> producer;
@@ -68,7 +72,7 @@ class GatewayIT {
 
     @BeforeAll
     static void startKafkaAndRedis() {
-        kafka = QuickstartKafka.obtain(null);
+        kafka = QuickstartKafka.obtain(null, kafkaDir);
         redis = RedisFixture.start();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(), new StringSerializer());
