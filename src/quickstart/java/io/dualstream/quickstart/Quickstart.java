@@ -308,7 +308,12 @@ public final class Quickstart {
 
     /** Every channel the sample events can be published on, by the connector's channel template. */
     static List<String> sampleChannels(Map<String, String> connectorConfig) {
-        EventChannel template = new EventChannel(connectorConfig.get("channel.template"));
+        EventChannel template;
+        try {
+            template = new EventChannel(connectorConfig.get("channel.template"));
+        } catch (IllegalArgumentException e) {
+            throw new QuickstartException("the live view cannot follow " + e.getMessage(), e);
+        }
         return SampleEvents.sources().stream().map(template::of).toList();
     }
 

@@ -112,12 +112,11 @@ class PackagedRealTimeIT {
 
             // The backlog is behind us (committed): had any of it been published, it would be in Redis before these.
             ConnectClusters.send(connect, records(topic, fresh));
-            subscriber.awaitCount(live.size() + fresh.size(), TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, live.size() + backlog.size() + fresh.size(), TIMEOUT);
+            List<Message> received = delivered(subscriber, live.size() + fresh.size(), name, topic,
+                    live.size() + backlog.size() + fresh.size());
 
             List<Event> published = new ArrayList<>(live);
             published.addAll(fresh);
-            List<Message> received = subscriber.received();
             assertEquals(byChannel(published), byChannelReceived(received),
                     "the live and fresh events once each, in order per channel, and nothing of the backlog");
             assertEquals(backlog.size(), TaskMetricsJmx.read(metrics, "records-skipped-stale-total"));
@@ -179,11 +178,9 @@ class PackagedRealTimeIT {
                 records.add(ConnectClusters.record(topic, null, events.get(i).key(), values.get(i)));
             }
             ConnectClusters.send(connect, records);
-            subscriber.awaitCount(expected.size(), TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, events.size(), TIMEOUT);
-
             // One partition and one task: the whole stream is known, each record's channels next to each other.
-            List<String> received = subscriber.received().stream().map(m -> m.channel() + " " + m.payload()).toList();
+            List<String> received = delivered(subscriber, expected.size(), name, topic, events.size()).stream()
+                    .map(m -> m.channel() + " " + m.payload()).toList();
             for (int i = 0; i < Math.min(expected.size(), received.size()); i++) {
                 assertEquals(expected.get(i), received.get(i), "notification " + i);
             }
@@ -211,9 +208,7 @@ class PackagedRealTimeIT {
 
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
             run(name, config);
-            subscriber.awaitCount(backlog.size(), TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, backlog.size(), TIMEOUT);
-            List<Message> received = subscriber.received();
+            List<Message> received = delivered(subscriber, backlog.size(), name, topic, backlog.size());
 
             assertEquals(byChannel(backlog), byChannelReceived(received), "every event once, in order per channel");
             Drain.of(received, TaskMetricsJmx.plugin(name, 0)).assertPaced(rate, backlog.size());
@@ -246,9 +241,7 @@ class PackagedRealTimeIT {
 
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
             run(name, config);
-            subscriber.awaitCount(backlog.size(), TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, backlog.size(), TIMEOUT);
-            List<Message> received = subscriber.received();
+            List<Message> received = delivered(subscriber, backlog.size(), name, topic, backlog.size());
 
             Map<Integer, List<String>> perPartition = new TreeMap<>();
             for (Message m : received) {
@@ -356,6 +349,17 @@ class PackagedRealTimeIT {
     private static void run(String name, Map<String, String> config) throws InterruptedException {
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
+    }
+
+    /**
+     * What the subscriber received once it has {@code notifications} and the connector has committed {@code records}
+     * offsets on the topic.
+     */
+    private static List<Message> delivered(Subscriber subscriber, int notifications, String name, String topic,
+                                           int records) {
+        subscriber.awaitCount(notifications, TIMEOUT);
+        ConnectClusters.awaitCommitted(connect, name, topic, records, TIMEOUT);
+        return subscriber.received();
     }
 
     /** Pauses a running connector through REST and waits until its task is paused. */

@@ -61,6 +61,8 @@ class SecurityIT {
             try (var admin = r.client()) {
                 admin.aclSetUser("sink", "on", ">" + PASSWORD, "+@connection", "+ping", "+publish", "+multi", "+discard", "&*");
                 admin.aclSetUser("reader", "on", ">" + PASSWORD, "+@connection", "+ping", "+subscribe", "+multi", "+discard", "&*");
+                admin.aclSetUser("narrow", "on", ">" + PASSWORD, "+@connection", "+ping", "+publish", "+multi", "+discard",
+                        "&events:*");
             }
         }
     }
@@ -145,6 +147,20 @@ class SecurityIT {
         assertEquals(List.of("redis.password"), List.copyOf(errors.keySet()), allText(errors));
         assertTrue(errors.get("redis.password").get(0).contains("WRONGPASS"), allText(errors));
         assertFalse(allText(errors).contains(WRONG_PASSWORD));
+    }
+
+    @Test
+    void eachChannelTemplateIsCheckedAgainstTheUsersChannelPatterns() {
+        Map<String, String> props = config(tlsPort);
+        props.put("redis.username", "narrow");
+        props.put("channel.template", "events:{source_type}:{source_id},events:all");
+        assertEquals(Map.of(), errors(props), "&events:* covers both channels");
+
+        props.put("channel.template", "events:{source_type}:{source_id},all:{source_type}");
+        Map<String, List<String>> errors = errors(props);
+        assertEquals(List.of("redis.username"), List.copyOf(errors.keySet()), allText(errors));
+        String message = errors.get("redis.username").get(0);
+        assertTrue(message.contains("on channels such as 'all:probe'") && message.contains("&all:*"), message);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.mapping.Coalescer;
+import io.dualstream.connect.redis.mapping.Coalescing;
 import io.dualstream.connect.redis.mapping.MalformedRecordException;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
@@ -35,7 +35,7 @@ import java.util.function.BiFunction;
  * topology's publisher, paced to notification.max.rate. On the way, records too old to be news are skipped
  * ({@link Freshness}), records beyond what pacing can take on now go back to Kafka ({@link DeferredRecords}),
  * each record becomes one notification per channel, and with notification.coalesce only the last per channel
- * is kept ({@link Coalescer}). Redis failures never fail the task. Bad records are handled by
+ * is kept ({@link Coalescing}). Redis failures never fail the task. Bad records are handled by
  * {@link BadRecordHandler}, once, whichever the guarantee.
  */
 public class RedisPubSubSinkTask extends SinkTask {
@@ -51,8 +51,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private Pacing pacing;
     private final DeferredRecords deferral = new DeferredRecords();
     private int channelsPerRecord;
-    /** null when notification.coalesce is off. */
-    private Coalescer coalescer;
+    private Coalescing coalescing;
     private NotificationPublisher publisher;
     private DeliveryPolicy delivery;
     private BadRecordHandler badRecords;
@@ -81,7 +80,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         channelsPerRecord = config.channelTemplates().size();
         freshness = new Freshness(config.notificationMaxAgeMs(), LOG_INTERVAL_MS);
         pacing = Pacing.of(config.notificationMaxRate(), time);
-        coalescer = config.coalesceCountField() == null ? null : new Coalescer(config.coalesceCountField());
+        coalescing = Coalescing.of(config.coalesceCountField());
         badRecords = new BadRecordHandler(config.malformedBehavior(), config.nullValueBehavior(),
                 errantRecordReporter(), time, LOG_INTERVAL_MS);
         metrics = TaskMetrics.register(context, props.get("name"));
@@ -193,7 +192,7 @@ public class RedisPubSubSinkTask extends SinkTask {
             }
         }
         freshness.logSummary(now);
-        return coalescer == null ? batch : coalescer.coalesce(batch);
+        return coalescing.coalesce(batch);
     }
 
     /**
@@ -251,6 +250,6 @@ public class RedisPubSubSinkTask extends SinkTask {
     }
 
     long coalesced() {
-        return coalescer == null ? 0 : coalescer.coalesced();
+        return coalescing.coalesced();
     }
 }

@@ -25,6 +25,10 @@ public final class EventChannel {
     private final List<String> fields = new ArrayList<>();
 
     public EventChannel(String template) {
+        if (template.contains(",")) {
+            throw new IllegalArgumentException("channel.template '" + template + "': the gateway reads one template, "
+                    + "the per-source channel; aggregate channels are not what a page watches");
+        }
         if (template.contains("{{") || template.contains("}}")) {
             throw new IllegalArgumentException("channel.template '" + template + "': the gateway does not read "
                     + "doubled (literal) braces");

@@ -36,6 +36,13 @@ class EventChannelTest {
     }
 
     @Test
+    void severalTemplatesAreRefusedNamingTheOneToKeep() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EventChannel("events:{source_type}:{source_id},events:all"));
+        assertTrue(e.getMessage().contains("reads one template, the per-source channel"), e.getMessage());
+    }
+
+    @Test
     void referencesItCannotResolveAreRefusedNotMatchedToNothing() {
         for (String template : new String[] {"events:{value.actor.id}", "events:{key}", "events:{topic}:{id}",
                 "events:{header.tenant}", "events:{{{source_type}}}:{source_id}", "events:{}"}) {

@@ -14,13 +14,13 @@ import java.util.Map;
  * and adds a field to its payload counting the notifications of that channel it stands for (itself included).
  * Not thread-safe: one per task.
  */
-public final class Coalescer {
+public final class Coalescer implements Coalescing {
 
     /** {@code "name":}, escaped once. */
     private final byte[] field;
     private long coalesced;
 
-    public Coalescer(String countField) {
+    Coalescer(String countField) {
         byte[] name = new SerializedString(countField).asQuotedUTF8();
         field = new byte[name.length + 3];
         field[0] = '"';
@@ -29,17 +29,22 @@ public final class Coalescer {
         field[name.length + 2] = ':';
     }
 
+    @Override
     public List<Notification> coalesce(List<Notification> batch) {
         Map<Channel, int[]> counts = new HashMap<>();
-        for (Notification notification : batch) {
-            // [0]: notifications of the channel in the batch; [1]: those not yet passed below.
-            int[] count = counts.computeIfAbsent(new Channel(notification.channel()), channel -> new int[2]);
+        // Each notification's counts, so the second pass needs no lookup: [0] the channel's notifications in the
+        // batch, [1] those not yet passed.
+        int[][] countOf = new int[batch.size()][];
+        for (int i = 0; i < countOf.length; i++) {
+            int[] count = counts.computeIfAbsent(new Channel(batch.get(i).channel()), channel -> new int[2]);
             count[0]++;
             count[1]++;
+            countOf[i] = count;
         }
         List<Notification> kept = new ArrayList<>(counts.size());
-        for (Notification notification : batch) {
-            int[] count = counts.get(new Channel(notification.channel()));
+        for (int i = 0; i < countOf.length; i++) {
+            Notification notification = batch.get(i);
+            int[] count = countOf[i];
             if (--count[1] == 0) {
                 kept.add(new Notification(notification.channel(), withCount(notification.payload(), count[0]),
                         notification.timestamp()));
@@ -49,7 +54,7 @@ public final class Coalescer {
         return kept;
     }
 
-    /** Notifications left out because a later one on their channel stood for them. */
+    @Override
     public long coalesced() {
         return coalesced;
     }
