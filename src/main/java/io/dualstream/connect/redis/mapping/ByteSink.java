@@ -75,45 +75,6 @@ final class ByteSink extends OutputStream {
         size += length;
     }
 
-    /**
-     * Appends {@code length} characters as UTF-8 for a parser to read them back unchanged. Returns {@code false},
-     * having appended part of them, when they hold an unpaired surrogate, which UTF-8 cannot carry.
-     */
-    boolean writeUtf8Exactly(char[] chars, int length) {
-        ensure(length);
-        int i = 0;
-        // ASCII, the usual case, in a loop of its own.
-        while (i < length && chars[i] < 0x80) {
-            bytes[size + i] = (byte) chars[i];
-            i++;
-        }
-        size += i;
-        for (; i < length; i++) {
-            char c = chars[i];
-            ensure(4);
-            if (c < 0x80) {
-                bytes[size++] = (byte) c;
-            } else if (c < 0x800) {
-                bytes[size++] = (byte) (0xC0 | (c >> 6));
-                bytes[size++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(chars[i + 1])) {
-                    return false;
-                }
-                int code = Character.toCodePoint(c, chars[++i]);
-                bytes[size++] = (byte) (0xF0 | (code >> 18));
-                bytes[size++] = (byte) (0x80 | ((code >> 12) & 0x3F));
-                bytes[size++] = (byte) (0x80 | ((code >> 6) & 0x3F));
-                bytes[size++] = (byte) (0x80 | (code & 0x3F));
-            } else {
-                bytes[size++] = (byte) (0xE0 | (c >> 12));
-                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                bytes[size++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        return true;
-    }
-
     /** The buffer itself (valid up to {@link #size()}), until the next write. */
     byte[] array() {
         return bytes;

@@ -1,9 +1,11 @@
 package io.dualstream.connect.redis.mapping;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.Arrays;
 
 /**
- * The referenced fields of one JSON object, captured by {@link StreamingJsonReader}: per slot of its
+ * The referenced fields of one JSON object, captured by {@link JsonScanner} or {@link StreamingJsonReader}: per slot of its
  * {@link JsonPaths}, {@link Reference#MISSING}, {@code null} (an explicit JSON null), a Boolean, a
  * {@link CapturedScalar} (a string or number, whose characters stay in a reusable buffer) or a Jackson node (an object or array
  * that a field references whole). {@link FieldPath} walks it like any other value.
@@ -64,6 +66,41 @@ final class CapturedJson {
         values[slot] = scalars[slot].decimal(copy(source, offset, length), length);
     }
 
+    /** A string by the bytes between its quotes, checked UTF-8 and escapes, decoded as Jackson decodes them. */
+    void putText(int slot, byte[] source, int from, int to) {
+        int at = room(to - from); // never more characters than bytes
+        int length = JsonScanner.decode(source, from, to, chars, at);
+        charCount += length;
+        values[slot] = scalars[slot].text(at, length);
+    }
+
+    /** An integer by its (ASCII) text; {@code -0} is kept as {@code 0}, as Jackson's tree has it. */
+    void putInteger(int slot, byte[] source, int from, int to) {
+        if (to - from == 2 && source[from] == '-' && source[from + 1] == '0') {
+            values[slot] = scalars[slot].integer(copy(ZERO, 0, 1), 1);
+        } else {
+            values[slot] = scalars[slot].integer(copyAscii(source, from, to), to - from);
+        }
+    }
+
+    /** A fraction or exponent by its (ASCII) text. */
+    void putDouble(int slot, byte[] source, int from, int to) {
+        values[slot] = scalars[slot].decimal(copyAscii(source, from, to), to - from);
+    }
+
+    /**
+     * An object or array that a field references whole, and the referenced paths below it, looked up in it: the one
+     * case that builds a (small) Jackson tree.
+     */
+    void putTree(JsonPaths.Node node, JsonNode tree) {
+        values[node.slot()] = tree;
+        FieldPath[] below = node.below();
+        int[] slots = node.belowSlots();
+        for (int i = 0; i < below.length; i++) {
+            values[slots[i]] = below[i].lookup(tree);
+        }
+    }
+
     /** The captured value at a compiled path, {@code null} for an explicit null, or {@link Reference#MISSING}. */
     Object valueAt(FieldPath path) {
         int slot = paths.slotOf(path);
@@ -75,12 +112,25 @@ final class CapturedJson {
     }
 
     private int copy(char[] source, int offset, int length) {
+        int at = room(length);
+        System.arraycopy(source, offset, chars, at, length);
+        charCount += length;
+        return at;
+    }
+
+    private int copyAscii(byte[] source, int from, int to) {
+        int at = room(to - from);
+        for (int i = from; i < to; i++) {
+            chars[charCount++] = (char) source[i];
+        }
+        return at;
+    }
+
+    /** Makes room for {@code length} more characters; returns where they go. */
+    private int room(int length) {
         if (charCount + length > chars.length) {
             chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charCount + length));
         }
-        System.arraycopy(source, offset, chars, charCount, length);
-        int at = charCount;
-        charCount += length;
-        return at;
+        return charCount;
     }
 }

@@ -13,8 +13,8 @@ import java.io.IOException;
  * JSON except {@code -0} (an IntNode of 0); a fraction or exponent as the double it parses to ({@code 1.50} is
  * {@code 1.5}, {@code 1e2} is {@code 100.0}, {@code 1e400} is {@code "Infinity"}).
  *
- * <p>Numbers are taken from the token text, not from the parser's number accessors: the non-blocking parser of
- * Jackson 2.21 can return a stale double after a big integer whose value was not read.
+ * <p>Numbers are taken from their text, whoever read them: {@link JsonScanner} has nothing else, and Jackson's
+ * number accessors were once found to return a stale double (its non-blocking parser, 2.21).
  *
  * <p>One per slot of a {@link CapturedJson}, reused for every record.
  */

@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.mapping;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +21,9 @@ final class JsonPaths {
     /** One field name on the way to referenced paths. */
     static final class Node {
         private final Map<String, Node> children = new HashMap<>();
+        /** The children again, by the UTF-8 bytes of their names, for reading bytes without decoding names. */
+        private byte[][] childNames = new byte[0][];
+        private Node[] childNodes = new Node[0];
         private boolean referenced;
         private int slot = -1;
         private int firstSlot;
@@ -30,6 +34,28 @@ final class JsonPaths {
 
         Node child(String name) {
             return children.get(name);
+        }
+
+        /** The child named by these bytes (well-formed UTF-8, no escapes), or null. */
+        Node child(byte[] utf8, int from, int to) {
+            int length = to - from;
+            byte[][] names = childNames;
+            for (int k = 0; k < names.length; k++) {
+                if (names[k].length == length && same(names[k], utf8, from)) {
+                    return childNodes[k];
+                }
+            }
+            return null;
+        }
+
+        /** A loop: names are short, shorter than what makes {@code Arrays.equals} pay off. */
+        private static boolean same(byte[] name, byte[] utf8, int from) {
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] != utf8[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Whether this node is a referenced path itself (its value is captured, whatever it is). */
@@ -66,10 +92,18 @@ final class JsonPaths {
 
     private final Node root;
     private final int slots;
+    /** The paths it was compiled from, and their slots: the references' own paths are found by identity. */
+    private final FieldPath[] compiled;
+    private final int[] compiledSlots;
 
-    private JsonPaths(Node root, int slots) {
+    private JsonPaths(Node root, int slots, FieldPath[] compiled) {
         this.root = root;
         this.slots = slots;
+        this.compiled = compiled;
+        this.compiledSlots = new int[compiled.length];
+        for (int i = 0; i < compiled.length; i++) {
+            compiledSlots[i] = walk(compiled[i]);
+        }
     }
 
     static JsonPaths of(Collection<FieldPath> paths) {
@@ -83,7 +117,8 @@ final class JsonPaths {
         }
         int slots = number(root, 0);
         describeBelow(root);
-        return new JsonPaths(root, slots);
+        indexByBytes(root);
+        return new JsonPaths(root, slots, paths.toArray(new FieldPath[0]));
     }
 
     private static int number(Node node, int next) {
@@ -110,6 +145,22 @@ final class JsonPaths {
         }
     }
 
+    /** Fills in the children by name bytes for every node. */
+    private static void indexByBytes(Node node) {
+        List<byte[]> names = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
+        for (Map.Entry<String, Node> child : node.children.entrySet()) {
+            // A name with an unpaired surrogate has no UTF-8 form: well-formed bytes never name it.
+            if (StandardCharsets.UTF_8.newEncoder().canEncode(child.getKey())) {
+                names.add(child.getKey().getBytes(StandardCharsets.UTF_8));
+                nodes.add(child.getValue());
+            }
+            indexByBytes(child.getValue());
+        }
+        node.childNames = names.toArray(new byte[0][]);
+        node.childNodes = nodes.toArray(new Node[0]);
+    }
+
     private static void collect(Node node, List<String> relative, List<FieldPath> below, List<Integer> slots,
                                 boolean start) {
         if (!start && node.referenced) {
@@ -133,6 +184,16 @@ final class JsonPaths {
 
     /** The slot of a compiled path, or -1 when the path was not compiled into this set. */
     int slotOf(FieldPath path) {
+        // Per record and reference: a few comparisons, not a map lookup per segment.
+        for (int i = 0; i < compiled.length; i++) {
+            if (compiled[i] == path) {
+                return compiledSlots[i];
+            }
+        }
+        return walk(path);
+    }
+
+    private int walk(FieldPath path) {
         Node node = root;
         for (String segment : path.segments()) {
             node = node.children.get(segment);

@@ -54,7 +54,7 @@ public final class NotificationMapper {
     }
 
     /** The value (or key) paths of every reference of the template and the fields, compiled into one set. */
-    private static JsonPaths referencedPaths(ChannelTemplates channels, NotificationFields fields,
+    static JsonPaths referencedPaths(ChannelTemplates channels, NotificationFields fields,
                                              Function<Reference, FieldPath> pathOf) {
         List<Reference> references = new ArrayList<>(channels.references());
         references.addAll(fields.references());

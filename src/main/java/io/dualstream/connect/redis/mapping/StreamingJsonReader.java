@@ -4,76 +4,58 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Locale;
 
 /**
- * Reads JSON text in one pass of Jackson's streaming parser and captures only the fields that the mapper
- * references ({@link JsonPaths}): their scalars, and the objects or arrays that a field references whole. Everything
- * else is skipped as it is parsed, without building a tree or a Map.
+ * Reads JSON text in one pass and captures only the fields that the mapper references ({@link JsonPaths}): their
+ * scalars, and the objects or arrays that a field references whole. Everything else is skipped as it is read,
+ * without building a tree or a Map.
  *
  * <p>Every record gets exactly the outcome that Jackson's {@code readTree} (with trailing tokens rejected) gave:
  * the same values, a repeated key won by its last occurrence, and the same rejections (not an object, truncated,
  * trailing content, invalid UTF-8, nesting past Jackson's limit), with the same message.
  *
- * <p>Two parsers do the reading:
+ * <p>Two readers share the work:
  * <ul>
- *   <li>one non-blocking UTF-8 parser, kept for the task and fed record after record (a blocking parser cannot be
- *       reused, and creating one costs more than the rest of the mapping allocates); {@code String} values are
- *       encoded into a reused buffer for it;</li>
- *   <li>for a record that the fed parser cannot read as one clean object (whatever is wrong with it), and for the
- *       few inputs it does not take (a byte-order mark, a string with an unpaired surrogate), a fresh blocking parser
- *       of the kind {@code readTree} used, running the same capture, so that the outcome and the error location
- *       are exactly those of before. A rejected record also retires the fed parser, whose state is then unknown.</li>
+ *   <li>{@link JsonScanner} reads the bytes itself, for every record that is plainly one valid JSON object (almost
+ *       all of them); {@code String} values are encoded to UTF-8 into a reused buffer for it;</li>
+ *   <li>every other record (whatever is wrong with it, and the rare valid text the scanner leaves alone) is read by
+ *       a Jackson parser of the kind {@code readTree} used, running the same capture, so that the outcome and the
+ *       error location are Jackson's.</li>
  * </ul>
  *
  * <p>Not thread-safe: one per task (and per value or key).
  */
 final class StreamingJsonReader implements JsonTextReader {
 
-    /**
-     * The fed parser is replaced after this many records: its symbol table keeps every field name it has seen,
-     * which must not grow without bound when records carry ever new names (ids as keys). Replacing it costs about
-     * what one record's tree used to.
-     */
-    private static final int RECORDS_PER_PARSER = 10_000;
-
     private final ObjectMapper json;
     private final JsonPaths paths;
     private final CapturedJson captured;
-    /** A {@code String} value as characters, then as UTF-8 for the fed parser. */
-    private char[] chars = new char[512];
-    private final ByteSink utf8 = new ByteSink(512);
-    private WholeRecordParser fed;
-    private int fedRecords;
+    private final JsonScanner scanner;
+    /** A {@code String} value as UTF-8, for the scanner. */
+    private final Utf8Buffer utf8 = new Utf8Buffer();
+    /** Records read by Jackson rather than by the scanner (for the tests). */
+    private long jacksonReads;
 
     /** @param json parses, and builds the Jackson nodes of subtrees referenced whole (it must not reject trailing tokens) */
     StreamingJsonReader(ObjectMapper json, JsonPaths paths) {
         this.json = json;
         this.paths = paths;
         this.captured = new CapturedJson(paths);
+        this.scanner = new JsonScanner(json, paths, captured);
     }
 
     @Override
     public Object readObject(String text) {
-        int length = text.length();
-        if (chars.length < length) {
-            chars = new char[Math.max(length, 2 * chars.length)];
-        }
-        // getChars is one bulk copy; encoding from the array is much faster than String.charAt per character.
-        text.getChars(0, length, chars, 0);
-        utf8.reset();
-        boolean feedable = length > 0 && chars[0] != '\uFEFF' && utf8.writeUtf8Exactly(chars, length);
-        if (feedable && readFed(utf8.array(), utf8.size())) {
+        // An unpaired surrogate has no UTF-8 form: Jackson reads that text as characters.
+        if (utf8.encode(text) && scanner.capture(utf8.array(), utf8.size())) {
             return captured;
         }
+        jacksonReads++;
         try {
             return readAlone(json.getFactory().createParser(text));
         } catch (IOException e) {
@@ -83,11 +65,10 @@ final class StreamingJsonReader implements JsonTextReader {
 
     @Override
     public Object readObject(byte[] bytes) {
-        // A byte-order mark (or another encoding) is for the blocking parser's encoding detection.
-        boolean feedable = bytes.length > 0 && bytes[0] != (byte) 0xEF;
-        if (feedable && readFed(bytes, bytes.length)) {
+        if (scanner.capture(bytes, bytes.length)) {
             return captured;
         }
+        jacksonReads++;
         try {
             return readAlone(json.getFactory().createParser(bytes));
         } catch (IOException e) {
@@ -95,47 +76,8 @@ final class StreamingJsonReader implements JsonTextReader {
         }
     }
 
-    /** Reads the whole record with the fed parser; false when that is not one clean JSON object. */
-    private boolean readFed(byte[] bytes, int length) {
-        try {
-            WholeRecordParser parser = fedParser();
-            parser.feed(bytes, length);
-            captured.clear();
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                captureObject(parser, paths.root(), false);
-                if (parser.endsCleanly(bytes, length)) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            // Whatever it is, the parser of its own says it as before.
-        }
-        retireFedParser();
-        return false;
-    }
-
-    private WholeRecordParser fedParser() throws IOException {
-        if (fed != null && fedRecords >= RECORDS_PER_PARSER) {
-            retireFedParser();
-        }
-        if (fed == null) {
-            fed = new WholeRecordParser(json.getFactory().createNonBlockingByteArrayParser());
-            fedRecords = 0;
-        }
-        fedRecords++;
-        return fed;
-    }
-
-    private void retireFedParser() {
-        WholeRecordParser retired = fed;
-        fed = null;
-        if (retired != null) {
-            try {
-                retired.close();
-            } catch (IOException ignored) {
-                // Closing only hands buffers back.
-            }
-        }
+    long jacksonReads() {
+        return jacksonReads;
     }
 
     /** One record with a parser of its own: the outcome and messages of Jackson's {@code readTree}. */
@@ -144,7 +86,7 @@ final class StreamingJsonReader implements JsonTextReader {
             captured.clear();
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                captureObject(parser, paths.root(), true);
+                captureObject(parser, paths.root());
                 rejectTrailingTokens(parser);
                 return captured;
             }
@@ -152,7 +94,7 @@ final class StreamingJsonReader implements JsonTextReader {
                 throw notAnObject("empty");
             }
             // Not an object: read it to the end as readTree did, so that broken JSON is reported as such.
-            skip(parser, first, true);
+            skip(parser, first);
             rejectTrailingTokens(parser);
             throw notAnObject(kindOf(first));
         } catch (IOException e) {
@@ -166,22 +108,17 @@ final class StreamingJsonReader implements JsonTextReader {
         }
     }
 
-    /**
-     * Captures the referenced fields of the object whose START_OBJECT is the current token, up to its END_OBJECT.
-     *
-     * @param decodeAll decode every skipped string, as a tree would (the fed parser always does; a blocking one
-     *                  only checks them when skipping, which misses a string over Jackson's length limit)
-     */
-    private void captureObject(JsonParser parser, JsonPaths.Node node, boolean decodeAll) throws IOException {
+    /** Captures the referenced fields of the object whose START_OBJECT is the current token, up to its END_OBJECT. */
+    private void captureObject(JsonParser parser, JsonPaths.Node node) throws IOException {
         JsonToken token;
         while ((token = next(parser)) == JsonToken.FIELD_NAME) {
             JsonPaths.Node child = node.child(parser.currentName());
             JsonToken value = next(parser);
             if (child == null) {
-                skip(parser, value, decodeAll);
+                skip(parser, value);
             } else {
                 captured.clear(child);
-                captureValue(parser, child, value, decodeAll);
+                captureValue(parser, child, value);
             }
         }
         if (token != JsonToken.END_OBJECT) {
@@ -190,15 +127,14 @@ final class StreamingJsonReader implements JsonTextReader {
         }
     }
 
-    private void captureValue(JsonParser parser, JsonPaths.Node node, JsonToken value, boolean decodeAll)
-            throws IOException {
+    private void captureValue(JsonParser parser, JsonPaths.Node node, JsonToken value) throws IOException {
         if (value == JsonToken.START_OBJECT && !node.referenced()) {
-            captureObject(parser, node, decodeAll);
+            captureObject(parser, node);
             return;
         }
         if (!node.referenced()) {
             // Only fields below this one are referenced, and this value has no fields.
-            skip(parser, value, decodeAll);
+            skip(parser, value);
             return;
         }
         int slot = node.slot();
@@ -217,36 +153,28 @@ final class StreamingJsonReader implements JsonTextReader {
         }
     }
 
-    /** An object or array that a field references whole: the one case that builds a (small) Jackson tree. */
+    /** An object or array that a field references whole. */
     private void captureWhole(JsonParser parser, JsonPaths.Node node) throws IOException {
         JsonNode tree = json.readTree(parser);
         if (tree == null) {
             throw new Incomplete();
         }
-        captured.put(node.slot(), tree);
-        FieldPath[] below = node.below();
-        int[] slots = node.belowSlots();
-        for (int i = 0; i < below.length; i++) {
-            captured.put(slots[i], below[i].lookup(tree));
-        }
+        captured.putTree(node, tree);
     }
 
-    /** Skips the value whose first token is current. */
-    private static void skip(JsonParser parser, JsonToken first, boolean decodeAll) throws IOException {
+    /**
+     * Skips the value whose first token is current, decoding every string as a tree would (skipChildren only
+     * checks them, which misses a string over Jackson's length limit).
+     */
+    private static void skip(JsonParser parser, JsonToken first) throws IOException {
         if (first == JsonToken.VALUE_STRING) {
-            if (decodeAll) {
-                parser.getTextLength();
-            }
+            parser.getTextLength();
             return;
         }
         if (first == null) {
             throw new Incomplete();
         }
         if (!first.isStructStart()) {
-            return;
-        }
-        if (!decodeAll) {
-            parser.skipChildren();
             return;
         }
         int depth = 1;
@@ -295,85 +223,6 @@ final class StreamingJsonReader implements JsonTextReader {
             return new MalformedRecordException("value is not valid JSON" + where);
         }
         return new MalformedRecordException("value is not valid JSON (" + e.getClass().getSimpleName() + ")");
-    }
-
-    /**
-     * The non-blocking parser, fed one whole record at a time, for code written against a blocking parser (the
-     * capture, and Jackson's tree for a subtree referenced whole): it runs out of input only when the record is
-     * truncated, so that is an error here instead of {@code NOT_AVAILABLE}, which readTree would not expect.
-     */
-    private static final class WholeRecordParser extends JsonParserDelegate {
-        private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
-        private final ByteArrayFeeder feeder;
-
-        WholeRecordParser(JsonParser nonBlocking) {
-            super(nonBlocking);
-            this.feeder = (ByteArrayFeeder) nonBlocking.getNonBlockingInputFeeder();
-        }
-
-        void feed(byte[] bytes, int length) throws IOException {
-            feeder.feedInput(bytes, 0, length);
-        }
-
-        /** After the root object: whether only whitespace follows in the record, now taken, so the next starts clean. */
-        boolean endsCleanly(byte[] bytes, int length) throws IOException {
-            int rest = delegate.releaseBuffered(NOWHERE); // counts what is left, does not take it
-            for (int i = length - rest; i < length; i++) {
-                byte b = bytes[i];
-                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                    return false;
-                }
-            }
-            return delegate.nextToken() == JsonToken.NOT_AVAILABLE;
-        }
-
-        @Override
-        public JsonToken nextToken() throws IOException {
-            JsonToken token = delegate.nextToken();
-            if (token == JsonToken.NOT_AVAILABLE) {
-                throw new Incomplete();
-            }
-            return token;
-        }
-
-        // The rest of the next* family in terms of nextToken(), not of the delegate's own.
-
-        @Override
-        public JsonToken nextValue() throws IOException {
-            JsonToken token = nextToken();
-            return token == JsonToken.FIELD_NAME ? nextToken() : token;
-        }
-
-        @Override
-        public String nextFieldName() throws IOException {
-            return nextToken() == JsonToken.FIELD_NAME ? currentName() : null;
-        }
-
-        @Override
-        public boolean nextFieldName(SerializableString name) throws IOException {
-            return nextToken() == JsonToken.FIELD_NAME && name.getValue().equals(currentName());
-        }
-
-        @Override
-        public String nextTextValue() throws IOException {
-            return nextToken() == JsonToken.VALUE_STRING ? getText() : null;
-        }
-
-        @Override
-        public int nextIntValue(int defaultValue) throws IOException {
-            return nextToken() == JsonToken.VALUE_NUMBER_INT ? getIntValue() : defaultValue;
-        }
-
-        @Override
-        public long nextLongValue(long defaultValue) throws IOException {
-            return nextToken() == JsonToken.VALUE_NUMBER_INT ? getLongValue() : defaultValue;
-        }
-
-        @Override
-        public Boolean nextBooleanValue() throws IOException {
-            JsonToken token = nextToken();
-            return token == JsonToken.VALUE_TRUE ? Boolean.TRUE : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
-        }
     }
 
     /** Content after the object, where readTree rejected trailing tokens. */
