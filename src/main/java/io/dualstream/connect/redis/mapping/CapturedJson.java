@@ -22,6 +22,8 @@ final class CapturedJson {
     /** The characters of the captured strings and numbers, one after the other. */
     private char[] chars = new char[256];
     private int charCount;
+    /** Where the next lookup probably is among the compiled paths (see {@link JsonPaths#indexOf}). */
+    private int nextLookup;
 
     CapturedJson(JsonPaths paths) {
         this.paths = paths;
@@ -103,8 +105,13 @@ final class CapturedJson {
 
     /** The captured value at a compiled path, {@code null} for an explicit null, or {@link Reference#MISSING}. */
     Object valueAt(FieldPath path) {
-        int slot = paths.slotOf(path);
-        return slot < 0 ? Reference.MISSING : values[slot];
+        int at = paths.indexOf(path, nextLookup);
+        if (at < 0) {
+            int slot = paths.slotOf(path); // equal to a compiled path, not one of them
+            return slot < 0 ? Reference.MISSING : values[slot];
+        }
+        nextLookup = at + 1;
+        return values[paths.compiledSlot(at)];
     }
 
     char[] chars() {

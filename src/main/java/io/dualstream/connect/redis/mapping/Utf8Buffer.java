@@ -18,7 +18,8 @@ final class Utf8Buffer {
     private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
     private char[] chars = new char[0];
     private CharBuffer charView = CharBuffer.wrap(chars);
-    private byte[] bytes = new byte[0];
+    /** Room for the zero byte after the text, even when it is empty. */
+    private byte[] bytes = new byte[1];
     private ByteBuffer byteView = ByteBuffer.wrap(bytes);
 
     /** Encodes {@code text}; false when it holds an unpaired surrogate. */
@@ -27,8 +28,8 @@ final class Utf8Buffer {
         if (chars.length < length) {
             chars = new char[Math.max(length, 2 * chars.length)];
             charView = CharBuffer.wrap(chars);
-            // At most three bytes a character: a surrogate pair, two characters, takes four.
-            bytes = new byte[3 * chars.length];
+            // At most three bytes a character (a surrogate pair, two characters, takes four), and a zero after them.
+            bytes = new byte[3 * chars.length + 1];
             byteView = ByteBuffer.wrap(bytes);
         }
         text.getChars(0, length, chars, 0);
@@ -36,10 +37,14 @@ final class Utf8Buffer {
         byteView.clear();
         encoder.reset();
         CoderResult result = encoder.encode(charView, byteView, true);
-        return !result.isError() && !encoder.flush(byteView).isError();
+        if (result.isError() || encoder.flush(byteView).isError()) {
+            return false;
+        }
+        bytes[byteView.position()] = 0;
+        return true;
     }
 
-    /** The bytes of the last text encoded, valid up to {@link #size()}. */
+    /** The bytes of the last text encoded, valid up to {@link #size()}, and a zero byte after them. */
     byte[] array() {
         return bytes;
     }

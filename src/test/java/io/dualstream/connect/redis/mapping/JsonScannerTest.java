@@ -82,10 +82,27 @@ class JsonScannerTest {
     }
 
     @Test
-    void readsOnlyTheGivenLength() {
-        byte[] buffer = "{\"id\":\"a\"}garbage".getBytes(StandardCharsets.UTF_8);
+    void readsTheGivenLengthOfABufferWithAZeroAfterIt() {
+        byte[] buffer = "{\"id\":\"a\"}_{\"id\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+        buffer[10] = 0;
         assertTrue(scanner.capture(buffer, 10));
-        assertFalse(scanner.capture(buffer, 9));
+        assertEquals("a", text("id"));
+        for (int truncated = 0; truncated < 10; truncated++) {
+            byte[] copy = buffer.clone();
+            copy[truncated] = 0;
+            assertFalse(scanner.capture(copy, truncated), "taken when cut to " + truncated);
+        }
+    }
+
+    @Test
+    void leavesTextCutShortAnywhereToJackson() {
+        String whole = "{\"id\":\"\\u00e9 zoë\",\"actor\":{\"login\":null,\"n\":[-1.5e3,true,false]},\"x\":\"中\"}";
+        byte[] bytes = whole.getBytes(StandardCharsets.UTF_8);
+        assertTrue(scanner.capture(bytes, bytes.length));
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(bytes, length); // the array ends where the text does
+            assertLeaves(cut);
+        }
     }
 
     private void assertTakes(String json) {
