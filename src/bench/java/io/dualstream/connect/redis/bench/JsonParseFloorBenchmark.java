@@ -22,10 +22,10 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The floor under {@link HotPathBenchmark}'s JSON text shapes: Jackson's streaming parser walking the same events'
+ * Jackson's streaming parser alone, under {@link HotPathBenchmark}'s JSON text shapes: walking the same events'
  * bytes, top-level names read and everything else skipped, with nothing captured or written. Run beside the hot
  * path ({@code src/bench/run hotpath JsonParseFloorBenchmark}) to see how much of a record's cost is the
- * tokenizing itself.
+ * tokenizing itself. {@code JsonScannerBenchmark} measures the connector's own scanner the same way.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -55,7 +55,7 @@ public class JsonParseFloorBenchmark {
         feeder = (ByteArrayFeeder) fed.getNonBlockingInputFeeder();
     }
 
-    /** The parser the connector uses: one non-blocking parser fed record after record. */
+    /** One non-blocking parser fed record after record (what the connector used before its own scanner). */
     @Benchmark
     public int nonBlockingFed() throws IOException {
         byte[] value = nextValue();

@@ -30,7 +30,7 @@ public final class NotificationMapper {
     /** Reused for every record (creating one per record cost a third of the mapping time); null after a failure. */
     private JsonGenerator generator;
 
-    /** JSON text values and keys are read in one streaming pass that captures only the referenced fields. */
+    /** JSON text values and keys are read in one pass over their bytes that captures only the referenced fields. */
     public NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes) {
         this(channels, fields, maxChannelBytes, new ObjectMapper());
     }
