@@ -14,16 +14,12 @@ import java.util.Arrays;
  */
 final class CapturedJson {
 
-    private static final char[] ZERO = {'0'};
-
     private final JsonPaths paths;
     private final Object[] values;
     private final CapturedScalar[] scalars;
     /** The characters of the captured strings and numbers, one after the other. */
     private char[] chars = new char[256];
     private int charCount;
-    /** Where the next lookup probably is among the compiled paths (see {@link JsonPaths#indexOf}). */
-    private int nextLookup;
 
     CapturedJson(JsonPaths paths) {
         this.paths = paths;
@@ -54,13 +50,9 @@ final class CapturedJson {
         values[slot] = scalars[slot].text(copy(source, offset, length), length);
     }
 
-    /** An integer by its token text; {@code -0} is kept as {@code 0}, as Jackson's tree has it. */
+    /** An integer by its token text. */
     void putInteger(int slot, char[] source, int offset, int length) {
-        if (length == 2 && source[offset] == '-' && source[offset + 1] == '0') {
-            values[slot] = scalars[slot].integer(copy(ZERO, 0, 1), 1);
-        } else {
-            values[slot] = scalars[slot].integer(copy(source, offset, length), length);
-        }
+        putInteger(slot, copy(source, offset, length), length);
     }
 
     /** A fraction or exponent by its token text. */
@@ -76,13 +68,15 @@ final class CapturedJson {
         values[slot] = scalars[slot].text(at, length);
     }
 
-    /** An integer by its (ASCII) text; {@code -0} is kept as {@code 0}, as Jackson's tree has it. */
+    /** An integer by its (ASCII) text. */
     void putInteger(int slot, byte[] source, int from, int to) {
-        if (to - from == 2 && source[from] == '-' && source[from + 1] == '0') {
-            values[slot] = scalars[slot].integer(copy(ZERO, 0, 1), 1);
-        } else {
-            values[slot] = scalars[slot].integer(copyAscii(source, from, to), to - from);
-        }
+        putInteger(slot, copyAscii(source, from, to), to - from);
+    }
+
+    /** The integer whose text was copied to {@code at}; {@code -0} is kept as {@code 0}, as Jackson's tree has it. */
+    private void putInteger(int slot, int at, int length) {
+        boolean minusZero = length == 2 && chars[at] == '-' && chars[at + 1] == '0';
+        values[slot] = minusZero ? scalars[slot].integer(at + 1, 1) : scalars[slot].integer(at, length);
     }
 
     /** A fraction or exponent by its (ASCII) text. */
@@ -105,13 +99,8 @@ final class CapturedJson {
 
     /** The captured value at a compiled path, {@code null} for an explicit null, or {@link Reference#MISSING}. */
     Object valueAt(FieldPath path) {
-        int at = paths.indexOf(path, nextLookup);
-        if (at < 0) {
-            int slot = paths.slotOf(path); // equal to a compiled path, not one of them
-            return slot < 0 ? Reference.MISSING : values[slot];
-        }
-        nextLookup = at + 1;
-        return values[paths.compiledSlot(at)];
+        int slot = paths.slotOf(path);
+        return slot < 0 ? Reference.MISSING : values[slot];
     }
 
     char[] chars() {

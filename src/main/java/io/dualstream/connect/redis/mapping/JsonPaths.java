@@ -184,32 +184,13 @@ final class JsonPaths {
 
     /** The slot of a compiled path, or -1 when the path was not compiled into this set. */
     int slotOf(FieldPath path) {
-        int at = indexOf(path, 0);
-        return at < 0 ? walk(path) : compiledSlots[at];
-    }
-
-    /**
-     * Where a path is among those compiled, looking from {@code hint} on (and then from the start), or -1. The
-     * mapper looks its references up in the order they were compiled: a hint just after the last one finds each
-     * at once.
-     */
-    int indexOf(FieldPath path, int hint) {
-        for (int i = hint; i < compiled.length; i++) {
+        // Per record and reference: a few comparisons by identity, not a map lookup per segment.
+        for (int i = 0; i < compiled.length; i++) {
             if (compiled[i] == path) {
-                return i;
+                return compiledSlots[i];
             }
         }
-        for (int i = 0; i < hint && i < compiled.length; i++) {
-            if (compiled[i] == path) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The slot of the path at {@link #indexOf}. */
-    int compiledSlot(int index) {
-        return compiledSlots[index];
+        return walk(path);
     }
 
     private int walk(FieldPath path) {

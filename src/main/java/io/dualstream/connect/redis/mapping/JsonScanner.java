@@ -95,8 +95,7 @@ final class JsonScanner {
     }
 
     /**
-     * From just after an object's '{' to just after its '}'. Compact JSON has no whitespace: each step looks at the
-     * next byte first, and skips whitespace only when that byte can be some.
+     * From just after an object's '{' to just after its '}'.
      *
      * @param node the referenced paths at this object, or null when nothing in it is referenced
      */
@@ -104,10 +103,7 @@ final class JsonScanner {
         if (depth > MAX_DEPTH) {
             throw NOT_TAKEN_HERE;
         }
-        int c = at(i);
-        if (c <= ' ') {
-            c = at(i = whitespace(i));
-        }
+        int c = at(i = whitespace(i));
         if (c == '}') {
             return i + 1;
         }
@@ -121,7 +117,7 @@ final class JsonScanner {
             if (nameEnd - nameStart > MAX_NAME_BYTES) {
                 throw NOT_TAKEN_HERE;
             }
-            if (at(i) != ':' && at(i = whitespace(i)) != ':') {
+            if (at(i = whitespace(i)) != ':') {
                 throw NOT_TAKEN_HERE;
             }
             i++;
@@ -132,28 +128,25 @@ final class JsonScanner {
                 i = value(i, depth);
             } else {
                 captured.clear(child);
-                i = capture(whitespace(i), child, depth);
+                i = capture(i, child, depth);
             }
-            c = at(i);
-            if (c <= ' ') {
-                c = at(i = whitespace(i));
-            }
+            c = at(i = whitespace(i));
             if (c == '}') {
                 return i + 1;
             }
             if (c != ',') {
                 throw NOT_TAKEN_HERE;
             }
-            c = at(++i);
-            if (c <= ' ') {
-                c = at(i = whitespace(i));
-            }
+            c = at(i = whitespace(i + 1));
         }
     }
 
-    /** The value of a field on a referenced path: captured when the path ends here, else searched for the rest. */
+    /**
+     * The value of a field on a referenced path, at {@code i} or after whitespace there: captured when the path ends
+     * here, else searched for the rest.
+     */
     private int capture(int i, JsonPaths.Node node, int depth) {
-        int c = at(i);
+        int c = at(i = whitespace(i));
         if (!node.referenced()) {
             // Only fields below this one are referenced: they can be in an object, not in anything else.
             return c == '{' ? object(i + 1, node, depth + 1) : value(i, depth);
@@ -199,10 +192,7 @@ final class JsonScanner {
      * returns where it ends.
      */
     private int value(int i, int depth) {
-        int c = at(i);
-        if (c <= ' ') {
-            c = at(i = whitespace(i));
-        }
+        int c = at(i = whitespace(i));
         if (c == '"') {
             return string(i + 1);
         }
@@ -229,19 +219,13 @@ final class JsonScanner {
         if (depth > MAX_DEPTH) {
             throw NOT_TAKEN_HERE;
         }
-        int c = at(i);
-        if (c <= ' ') {
-            c = at(i = whitespace(i));
-        }
+        int c = at(i = whitespace(i));
         if (c == ']') {
             return i + 1;
         }
         while (true) {
             i = value(i, depth);
-            c = at(i);
-            if (c <= ' ') {
-                c = at(i = whitespace(i));
-            }
+            c = at(i = whitespace(i));
             if (c == ']') {
                 return i + 1;
             }

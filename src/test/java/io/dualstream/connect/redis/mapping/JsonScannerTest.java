@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -100,7 +101,7 @@ class JsonScannerTest {
         byte[] bytes = whole.getBytes(StandardCharsets.UTF_8);
         assertTrue(scanner.capture(bytes, bytes.length));
         for (int length = 0; length < bytes.length; length++) {
-            byte[] cut = java.util.Arrays.copyOf(bytes, length); // the array ends where the text does
+            byte[] cut = Arrays.copyOf(bytes, length); // the array ends where the text does
             assertLeaves(cut);
         }
     }
