@@ -104,10 +104,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     }
 
     private RedisClusterFixture(Builder builder) {
-        if (!RedisProcess.onPath()) {
-            throw new IllegalStateException("The cluster tests need redis-server and redis-cli on the PATH "
-                    + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis).");
-        }
+        ServerKind.current().requireOnPath("The cluster tests");
         password = builder.password;
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(2000).socketTimeoutMillis(5000);
@@ -125,7 +122,7 @@ public final class RedisClusterFixture implements AutoCloseable {
             for (int port : processes.keySet()) {
                 ids.put(port, withClient(port, Jedis::clusterMyId));
             }
-            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            List<String> create = new ArrayList<>(List.of(ServerKind.current().cli(), "--cluster", "create"));
             processes.keySet().forEach(port -> create.add(HOST + ":" + port));
             create.addAll(List.of("--cluster-replicas", Integer.toString(builder.replicasPerMaster), "--cluster-yes"));
             runTool("create", create).await(FORM_TIMEOUT);
@@ -284,7 +281,7 @@ public final class RedisClusterFixture implements AutoCloseable {
     /** Starts moving {@code slots} slots from {@code from} to {@code to}; the returned handle awaits the end. */
     public Reshard startReshard(Node from, Node to, int slots) {
         awaitHealthy(FORM_TIMEOUT); // redis-cli refuses while a slot is down or the nodes disagree
-        List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "reshard", HOST + ":" + from.port(),
+        List<String> command = new ArrayList<>(List.of(ServerKind.current().cli(), "--cluster", "reshard", HOST + ":" + from.port(),
                 "--cluster-from", from.id(), "--cluster-to", to.id(),
                 "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
         return new Reshard(runTool("reshard", command), from, to, slots);

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Redis 7 container, for machines with Docker but no {@code redis-server}. The host port is fixed when the
- * container is created so that a restart keeps it.
+ * A Redis 7 (or Valkey 8, see {@link ServerKind}) container, for machines with Docker but no server binary. The
+ * host port is fixed when the container is created so that a restart keeps it.
  */
 final class RedisContainer implements RedisFixture {
 
@@ -33,9 +33,9 @@ final class RedisContainer implements RedisFixture {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        List<String> command = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no"));
+        List<String> command = new ArrayList<>(List.of(ServerKind.current().server(), "--save", "", "--appendonly", "no"));
         command.addAll(extraArgs);
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine"))
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(ServerKind.current().image()))
                 .withExposedPorts(6379)
                 .withCommand(command.toArray(new String[0]))
                 .withCreateContainerCmdModifier(cmd -> cmd.withHostConfig(

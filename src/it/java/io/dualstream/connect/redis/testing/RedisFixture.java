@@ -14,21 +14,19 @@ import java.util.Map;
 
 /**
  * A Redis server that a test owns: it can be killed, restarted on the same port, frozen and resumed.
- * A local {@code redis-server} process when one is on the PATH; otherwise a Testcontainers Redis when Docker
+ * A local {@code redis-server} (or {@code valkey-server}, see {@link ServerKind}) process when one is on the PATH; otherwise a Testcontainers Redis when Docker
  * runs; otherwise the test fails, saying how to get Redis.
  */
 public interface RedisFixture extends RedisEndpoint, AutoCloseable {
 
     static RedisFixture start(String... extraArgs) {
-        if (RedisProcess.onPath()) {
+        if (ServerKind.current().onPath()) {
             return RedisProcess.start(List.of(extraArgs));
         }
         if (dockerAvailable()) {
             return RedisContainer.start(List.of(extraArgs));
         }
-        throw new IllegalStateException("These tests need Redis: no redis-server on the PATH and no Docker engine. "
-                + "Install Redis (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) "
-                + "or start Docker.");
+        throw ServerKind.current().missing("These tests, when no Docker engine runs,");
     }
 
     private static boolean dockerAvailable() {

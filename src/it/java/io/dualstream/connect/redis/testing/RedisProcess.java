@@ -1,6 +1,5 @@
 package io.dualstream.connect.redis.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A {@code redis-server} child process on a free loopback port, in a temporary directory of its own that
- * {@link #close()} removes. The cluster and sentinel fixtures are made of these.
+ * A {@code redis-server} (or {@code valkey-server}, see {@link ServerKind}) child process on a free loopback port, in
+ * a temporary directory of its own that {@link #close()} removes. The cluster and sentinel fixtures are made of these.
  */
 public final class RedisProcess implements RedisFixture {
 
@@ -32,19 +31,6 @@ public final class RedisProcess implements RedisFixture {
         this.dir = dir;
     }
 
-    static boolean onPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, "redis-server"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static RedisProcess start(List<String> extraArgs) {
         return start(null, extraArgs);
     }
@@ -54,10 +40,7 @@ public final class RedisProcess implements RedisFixture {
      * read what the server logs ({@link #logLines}). Fails when there is no {@code redis-server} on the PATH.
      */
     public static RedisProcess startLocal(String... extraArgs) {
-        if (!onPath()) {
-            throw new IllegalStateException("This test needs redis-server on the PATH "
-                    + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis).");
-        }
+        ServerKind.current().requireOnPath("This test");
         return start(List.of(extraArgs));
     }
 
@@ -108,7 +91,7 @@ public final class RedisProcess implements RedisFixture {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server"));
+        List<String> command = new ArrayList<>(List.of(ServerKind.current().server()));
         if (withConfigFile) {
             command.add(dir.resolve("redis.conf").toString());
         }
@@ -126,7 +109,7 @@ public final class RedisProcess implements RedisFixture {
         }));
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ":\n"
+                throw new IllegalStateException(ServerKind.current().server() + " exited with " + process.exitValue() + ":\n"
                         + RedisFixture.tail(dir.resolve("redis.log")) + RedisFixture.tail(dir.resolve("stdout.log")));
             }
         });

@@ -97,10 +97,7 @@ public final class RedisSentinelFixture implements AutoCloseable {
     }
 
     private RedisSentinelFixture(Builder builder) {
-        if (!RedisProcess.onPath()) {
-            throw new IllegalStateException("The sentinel tests need redis-server on the PATH "
-                    + "(Debian/Ubuntu: apt-get install -y redis-server redis-sentinel; macOS: brew install redis).");
-        }
+        ServerKind.current().requireOnPath("The sentinel tests");
         masterName = builder.masterName;
         dataConfig = config(builder.dataPassword);
         sentinelConfig = config(builder.sentinelPassword);
