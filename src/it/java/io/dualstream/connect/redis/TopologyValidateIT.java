@@ -5,6 +5,7 @@ import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.RedisSentinelFixture;
+import io.dualstream.connect.redis.testing.ServerKind;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,10 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** validate() against real clusters, sentinels and servers: each topology mistake is reported on the key to fix. */
+/**
+ * validate() against real clusters, sentinels and servers: each topology mistake is reported on the key to fix,
+ * naming the server as it reports itself (Redis or Valkey, see {@link ServerKind}).
+ */
 class TopologyValidateIT {
 
     private static RedisClusterFixture cluster;
@@ -65,15 +69,38 @@ class TopologyValidateIT {
                 "redis.sentinel.master", sentinels.masterName(), "redis.sentinel.password", "sentinel-pw"));
     }
 
+    /** The server as the connector's messages name it, e.g. "Valkey 8.0.1", read from the server itself. */
+    private static String serverName(RedisFixture redis) {
+        try (var jedis = redis.client()) {
+            Map<String, String> info = RedisFixture.info(jedis, "server");
+            return ServerKind.current().product() + " " + info.getOrDefault("valkey_version", info.get("redis_version"));
+        }
+    }
+
     @Test
     void aClusterNodeConfiguredAsStandaloneIsReportedOnTheMode() {
-        assertOnly("redis.mode", "set redis.mode=cluster", errors("redis.uri", cluster.seedUri()));
+        Map<String, List<String>> errors = errors("redis.uri", cluster.seedUri());
+        assertOnly("redis.mode", "set redis.mode=cluster", errors);
+        assertTrue(errors.get("redis.mode").get(0).contains("(" + ServerKind.current().product() + " "), errors.toString());
+    }
+
+    @Test
+    void aClusterNodeThatDoesNotAnswerHelloIsStillReportedOnTheMode() {
+        // As behind a proxy that does not know HELLO: validate() falls back to INFO, where Valkey names its mode
+        // server_mode and its version valkey_version (its redis_version is a fixed 7.2.4).
+        try (RedisFixture node = RedisFixture.start("--cluster-enabled", "yes", "--rename-command", "HELLO", "\"\"")) {
+            Map<String, List<String>> errors = errors("redis.uri", node.uri());
+            assertOnly("redis.mode", "set redis.mode=cluster", errors);
+            assertTrue(errors.get("redis.mode").get(0).contains("(" + serverName(node) + " in cluster mode)"),
+                    errors.toString());
+        }
     }
 
     @Test
     void aStandaloneServerConfiguredAsAClusterIsReportedOnTheMode() {
         try (RedisFixture redis = RedisFixture.start()) {
-            assertOnly("redis.mode", "not a Redis Cluster node", errors("redis.mode", "cluster", "redis.uri", redis.uri()));
+            Map<String, List<String>> errors = errors("redis.mode", "cluster", "redis.uri", redis.uri());
+            assertOnly("redis.mode", "not a cluster node: it is " + serverName(redis) + " in standalone mode", errors);
         }
     }
 

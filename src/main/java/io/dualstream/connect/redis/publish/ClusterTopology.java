@@ -42,9 +42,9 @@ public final class ClusterTopology implements RedisTopology {
     }
 
     @Override
-    public String mismatch(String serverMode) {
-        return "cluster".equals(serverMode) ? null : "the seed node is not a Redis Cluster node (redis_mode:"
-                + serverMode + "); set redis.mode=" + ("sentinel".equals(serverMode) ? "sentinel" : "standalone")
+    public String mismatch(ServerIdentity server) {
+        return "cluster".equals(server.mode()) ? null : "the seed node is not a cluster node: it is " + server + " in "
+                + server.mode() + " mode; set redis.mode=" + ("sentinel".equals(server.mode()) ? "sentinel" : "standalone")
                 + " or list cluster nodes in redis.uri";
     }
 

@@ -21,10 +21,10 @@ public interface RedisTopology {
     Connection probe(String clientName);
 
     /**
-     * Why a data node whose {@code INFO server} says {@code redis_mode:<serverMode>} does not fit this topology,
-     * saying which {@code redis.mode} fits; {@code null} when it fits.
+     * Why {@code server}, the node {@link #probe} reached, does not fit this topology, naming it and saying which
+     * {@code redis.mode} fits; {@code null} when it fits.
      */
-    String mismatch(String serverMode);
+    String mismatch(ServerIdentity server);
 
     /** For logs: the mode and the addresses, without secrets. */
     String describe();

@@ -106,8 +106,9 @@ public final class SentinelTopology implements RedisTopology {
     }
 
     @Override
-    public String mismatch(String serverMode) {
-        return "standalone".equals(serverMode) ? null : "the sentinels name a master whose redis_mode is " + serverMode;
+    public String mismatch(ServerIdentity server) {
+        return "standalone".equals(server.mode()) ? null
+                : "the sentinels name a master that is " + server + " in " + server.mode() + " mode, not a standalone server";
     }
 
     @Override

@@ -37,11 +37,11 @@ public final class StandaloneTopology implements RedisTopology {
     }
 
     @Override
-    public String mismatch(String serverMode) {
-        return switch (serverMode) {
-            case "cluster" -> node + " is a Redis Cluster node; set redis.mode=cluster (redis.uri lists one or more "
-                    + "of its nodes as seeds)";
-            case "sentinel" -> node + " is a Sentinel, not a data node; set redis.mode=sentinel and "
+    public String mismatch(ServerIdentity server) {
+        return switch (server.mode()) {
+            case "cluster" -> node + " is a cluster node (" + server + " in cluster mode); set redis.mode=cluster "
+                    + "(redis.uri lists one or more of its nodes as seeds)";
+            case "sentinel" -> node + " is a Sentinel (" + server + "), not a data node; set redis.mode=sentinel and "
                     + "redis.sentinel.master to the name of the master it monitors";
             default -> null;
         };

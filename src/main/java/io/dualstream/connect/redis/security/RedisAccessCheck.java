@@ -4,6 +4,7 @@ import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.publish.ProbeException;
 import io.dualstream.connect.redis.publish.PublishCommand;
 import io.dualstream.connect.redis.publish.RedisTopology;
+import io.dualstream.connect.redis.publish.ServerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandArguments;
@@ -82,15 +83,15 @@ public final class RedisAccessCheck {
         try (Connection connection = dialer.probe(topology, "kafka-connect-redis-pubsub:validate")) {
             // The first command also authenticates.
             connection.executeCommand(new CommandArguments(Command.PING));
-            Map<String, String> server = server(connection);
-            String mismatch = server.isEmpty() ? null : topology.mismatch(server.getOrDefault("redis_mode", "standalone"));
+            ServerIdentity server = identify(connection);
+            String mismatch = server == null ? null : topology.mismatch(server);
             if (mismatch != null) {
                 errors.put(REDIS_MODE_CONFIG, mismatch);
                 return errors;
             }
-            if (config.publishCommand() == PublishCommand.SPUBLISH && !server.isEmpty() && majorVersion(server) < 7) {
-                errors.put(REDIS_PUBLISH_COMMAND_CONFIG, "SPUBLISH needs Redis 7 or later, and this Redis is "
-                        + server.get("redis_version") + "; use PUBLISH, or upgrade Redis");
+            if (config.publishCommand() == PublishCommand.SPUBLISH && server != null && !server.hasShardedPubSub()) {
+                errors.put(REDIS_PUBLISH_COMMAND_CONFIG, "SPUBLISH needs Redis 7 or later (or Valkey), and this is "
+                        + server + "; use PUBLISH, or upgrade the server");
                 return errors;
             }
             checkPublish(connection, config, errors);
@@ -107,11 +108,11 @@ public final class RedisAccessCheck {
     }
 
     /**
-     * The server's mode and version as INFO names them ({@code redis_mode}, {@code redis_version}): from HELLO
-     * (Redis 6+, allowed by +@connection, so ACL users that may only connect and publish can answer it) or else
-     * from INFO; empty when the user may run neither, and then nothing is checked.
+     * What the node is, from HELLO (Redis 6+ and Valkey, allowed by +@connection, so ACL users that may only connect
+     * and publish can answer it) or else from INFO (a proxy in front of the server may not know HELLO); null when the
+     * user may run neither, and then nothing is checked.
      */
-    private static Map<String, String> server(Connection connection) {
+    private static ServerIdentity identify(Connection connection) {
         try {
             Object reply = connection.executeCommand(new CommandArguments(Command.HELLO));
             Map<String, String> fields = new LinkedHashMap<>();
@@ -120,16 +121,13 @@ public final class RedisAccessCheck {
                     fields.put(text(list.get(i)), text(list.get(i + 1)));
                 }
             }
-            Map<String, String> server = new LinkedHashMap<>();
-            server.put("redis_mode", fields.getOrDefault("mode", "standalone"));
-            server.put("redis_version", fields.getOrDefault("version", ""));
-            return server;
+            return ServerIdentity.fromHello(fields);
         } catch (JedisDataException noHello) {
             try {
-                return info(connection);
+                return ServerIdentity.fromInfo(info(connection));
             } catch (JedisDataException noInfo) {
                 log.info("Cannot check the Redis mode and version: HELLO and INFO were refused ({}).", noInfo.getMessage());
-                return Map.of();
+                return null;
             }
         }
     }
@@ -140,8 +138,7 @@ public final class RedisAccessCheck {
 
     /** INFO server as key/value pairs. */
     private static Map<String, String> info(Connection connection) {
-        Object reply = connection.executeCommand(new CommandArguments(Command.INFO).add("server"));
-        String text = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+        String text = text(connection.executeCommand(new CommandArguments(Command.INFO).add("server")));
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : text.split("\r?\n")) {
             int colon = line.indexOf(':');
@@ -150,16 +147,6 @@ public final class RedisAccessCheck {
             }
         }
         return fields;
-    }
-
-    private static int majorVersion(Map<String, String> server) {
-        String version = server.getOrDefault("redis_version", "");
-        int dot = version.indexOf('.');
-        try {
-            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
-        } catch (NumberFormatException e) {
-            return Integer.MAX_VALUE; // a fork that reports no version: let SPUBLISH show at run time
-        }
     }
 
     private static void checkPublish(Connection connection, RedisPubSubSinkConfig config, Map<String, String> errors) {
