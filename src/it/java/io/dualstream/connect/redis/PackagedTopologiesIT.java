@@ -158,6 +158,8 @@ class PackagedTopologiesIT {
                 produced = producer.stop();
             }
             awaitAllReceived(producedIds(produced), subscribers::received, "across the master's death");
+            System.out.printf(Locale.ROOT, "cluster: the shard subscribers were dropped and subscribed again %d times%n",
+                    subscribers.resubscriptions());
             ConnectClusters.awaitCommitted(connect, name, topic, produced, TIMEOUT);
             assertOrderPerChannel(subscribers.received());
         }

@@ -49,7 +49,8 @@ public final class ShardedSubscriber implements AutoCloseable {
      * Subscribes every channel on the master owning its slot and returns once Redis confirmed each of them.
      *
      * @param onMessage called with channel and payload, on the connection's thread (one per master): must not block
-     * @param onLost called once when a connection drops after the subscription was confirmed (not after close)
+     * @param onLost called once when a connection drops or the server unsubscribes a channel ({@code sunsubscribe})
+     *               after the subscription was confirmed (not after close)
      */
     public static ShardedSubscriber start(ShardMap map, Collection<String> channels,
                                           BiConsumer<String, String> onMessage, Runnable onLost) {
@@ -106,6 +107,14 @@ public final class ShardedSubscriber implements AutoCloseable {
                 }
                 confirmed.countDown();
             }
+
+            @Override
+            public void onSUnsubscribe(String channel, int subscribedChannels) {
+                // Not asked for (close() sets closed first): the server dropped the channel, because its slot moved
+                // away or, on Valkey, because this node changed role. The other channels on this connection go on,
+                // so the connection's end alone would not tell; subscribe everything again from a fresh slot map.
+                connectionLost();
+            }
         };
 
         Shard(HostAndPort master, List<List<String>> bySlot) {
@@ -135,8 +144,12 @@ public final class ShardedSubscriber implements AutoCloseable {
                     return;
                 }
             }
+            connectionLost(); // the master went away, or Redis unsubscribed every channel
+        }
+
+        private void connectionLost() {
             if (!closed && confirmed.getCount() == 0 && lost.compareAndSet(false, true)) {
-                onLost.run(); // the master went away, or Redis unsubscribed us (slots moved)
+                onLost.run();
             }
         }
 

@@ -40,6 +40,7 @@ public final class OutputBufferWatch implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long clientId = -1;
     private volatile RuntimeException failure;
 
     /** Starts watching the client named {@code clientName} (CLIENT SETNAME) on {@code redis}. */
@@ -76,6 +77,7 @@ public final class OutputBufferWatch implements AutoCloseable {
         for (ClientInfo client : ClientInfo.list(jedis)) {
             if (client.name().equals(clientName)) {
                 omem = Long.parseLong(client.fields().getOrDefault("omem", "0"));
+                clientId = client.id();
             }
         }
         Matcher calls = PUBLISH_CALLS.matcher(jedis.info("commandstats"));
@@ -83,6 +85,14 @@ public final class OutputBufferWatch implements AutoCloseable {
         Map<String, String> stats = RedisFixture.info(jedis, "stats");
         long disconnections = Long.parseLong(stats.getOrDefault("client_output_buffer_limit_disconnections", "-1"));
         return new Sample(System.currentTimeMillis(), omem, publishes, disconnections);
+    }
+
+    /**
+     * The watched client's id ({@code CLIENT LIST}'s {@code id=}), -1 until it was seen: how to find it in the server's
+     * log, where Valkey writes {@code name=*redacted*} instead of its name.
+     */
+    public long clientId() {
+        return clientId;
     }
 
     /** Every sample taken so far, oldest first. */

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * One {@link Subscriber} per channel ({@code SSUBSCRIBE} takes channels of one slot only, and there is no pattern
  * form), each on a replica of the master owning the channel's slot: sharded messages are propagated to the
- * shard's replicas, and a replica survives the death of its master (it is the one promoted), so the
- * subscription does too.
+ * shard's replicas, and a replica survives the death of its master (it is the one promoted). Redis 7.0 keeps the
+ * subscription through the promotion; Valkey 8 drops it ({@code sunsubscribe}), and the subscriber subscribes again.
  */
 public final class ShardSubscribers implements AutoCloseable {
 
@@ -40,6 +40,11 @@ public final class ShardSubscribers implements AutoCloseable {
         List<Subscriber.Message> all = new ArrayList<>();
         subscribers.forEach(s -> all.addAll(s.received()));
         return all;
+    }
+
+    /** How often the servers dropped these subscriptions and they subscribed again (see {@link Subscriber#ssubscribe}). */
+    public int resubscriptions() {
+        return subscribers.stream().mapToInt(Subscriber::resubscriptions).sum();
     }
 
     /** Polls until {@code count} messages arrived in all. */

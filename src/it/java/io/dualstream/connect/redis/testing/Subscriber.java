@@ -1,17 +1,20 @@
 package io.dualstream.connect.redis.testing;
 
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisShardedPubSub;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -38,6 +41,7 @@ public final class Subscriber implements AutoCloseable {
     private final List<Message> messages = new ArrayList<>();
     private final CountDownLatch subscribed;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicInteger resubscriptions = new AtomicInteger();
     private final Subscription subscription;
     private final String description;
     private final ReadPace pace;
@@ -146,38 +150,93 @@ public final class Subscriber implements AutoCloseable {
         return ssubscribe(new HostAndPort(host, port), defaultConfig(), channels);
     }
 
-    /** {@code SSUBSCRIBE channels} with credentials or TLS from {@code config}. */
+    /**
+     * {@code SSUBSCRIBE channels} with credentials or TLS from {@code config}. Like a gateway must, it subscribes again
+     * when the server drops the subscription ({@code sunsubscribe}): Valkey does so to the subscribers of a replica
+     * it promotes, and every server when the channel's slot moves away, in which case the {@code MOVED} answer names
+     * the node to subscribe at.
+     */
     public static Subscriber ssubscribe(HostAndPort node, JedisClientConfig config, String... channels) {
         return new Subscriber(node, config, "SSUBSCRIBE " + String.join(" ", channels), channels.length, null,
-                self -> new Subscription() {
-                    private final JedisShardedPubSub pubSub = new JedisShardedPubSub() {
-                        @Override
-                        public void onSMessage(String channel, String message) {
-                            self.record(channel, message);
-                        }
+                self -> new ShardSubscription(self, config, channels)).confirmed();
+    }
 
-                        @Override
-                        public void onSSubscribe(String channel, int subscribedChannels) {
-                            self.subscribed.countDown();
-                        }
-                    };
+    /** How often the server dropped a sharded subscription and this subscriber subscribed again. */
+    public int resubscriptions() {
+        return resubscriptions.get();
+    }
 
-                    @Override
-                    public void listen(Jedis jedis) {
-                        // Jedis has no ssubscribe on a single connection; the sharded Pub/Sub drives one itself.
-                        pubSub.proceed(jedis.getConnection(), channels);
-                    }
+    /** A sharded subscription that outlives {@code sunsubscribe} from the server, see {@link #ssubscribe}. */
+    private static final class ShardSubscription implements Subscription {
+        private final Subscriber self;
+        private final JedisClientConfig config;
+        private final String[] channels;
+        private volatile boolean cancelled;
+        private volatile JedisShardedPubSub current;
+        /** The connection to the node a MOVED answer named, once the slot has moved. */
+        private volatile Connection moved;
 
-                    @Override
-                    public boolean active() {
-                        return pubSub.isSubscribed();
-                    }
+        ShardSubscription(Subscriber self, JedisClientConfig config, String[] channels) {
+            this.self = self;
+            this.config = config;
+            this.channels = channels;
+        }
 
-                    @Override
-                    public void cancel() {
-                        pubSub.sunsubscribe();
-                    }
-                }).confirmed();
+        private JedisShardedPubSub newPubSub() {
+            return new JedisShardedPubSub() {
+                @Override
+                public void onSMessage(String channel, String message) {
+                    self.record(channel, message);
+                }
+
+                @Override
+                public void onSSubscribe(String channel, int subscribedChannels) {
+                    self.subscribed.countDown();
+                }
+            };
+        }
+
+        @Override
+        public void listen(Jedis jedis) {
+            // Jedis has no ssubscribe on a single connection; the sharded Pub/Sub drives one itself, and returns once
+            // no channel is subscribed any more.
+            Connection connection = jedis.getConnection();
+            while (!cancelled) {
+                current = newPubSub();
+                try {
+                    current.proceed(connection, channels);
+                } catch (JedisMovedDataException slotMoved) {
+                    closeMoved();
+                    moved = new Connection(slotMoved.getTargetNode(), config);
+                    connection = moved;
+                    continue;
+                }
+                if (!cancelled) {
+                    self.resubscriptions.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public boolean active() {
+            return !cancelled;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            JedisShardedPubSub pubSub = current;
+            if (pubSub != null && pubSub.isSubscribed()) {
+                pubSub.sunsubscribe();
+            }
+            closeMoved();
+        }
+
+        private void closeMoved() {
+            if (moved != null) {
+                moved.close();
+            }
+        }
     }
 
     private static JedisClientConfig defaultConfig() {
