@@ -33,12 +33,17 @@ public final class RedisProcess implements RedisFixture {
     }
 
     static boolean onPath() {
+        return onPath("redis-server");
+    }
+
+    /** Whether an executable named {@code name} is in a directory of the PATH. */
+    public static boolean onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
         }
         for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, "redis-server"))) {
+            if (Files.isExecutable(Path.of(entry, name))) {
                 return true;
             }
         }
