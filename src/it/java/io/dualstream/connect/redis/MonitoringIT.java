@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -101,10 +103,21 @@ class MonitoringIT {
     private static final Map<String, StockWorker> WORKERS = new ConcurrentHashMap<>();
     private static int produced;
 
+    private static final String NO_PROMETHEUS = "MonitoringIT skipped: it needs prometheus and promtool on the PATH "
+            + "(Debian/Ubuntu: apt-get install prometheus, which also brings promtool)";
+
+    /** Each test is reported skipped with the reason (an assumption in @BeforeAll would count no test at all). */
+    @BeforeEach
+    void needsPrometheus() {
+        assumeTrue(Prometheus.onPath(), NO_PROMETHEUS);
+    }
+
     @BeforeAll
     static void startWorkersWithTheExporterAndPrometheus() throws Exception {
-        assumeTrue(Prometheus.onPath(), "MonitoringIT skipped: it needs prometheus and promtool on the PATH "
-                + "(Debian/Ubuntu: apt-get install prometheus, which also brings promtool)");
+        if (!Prometheus.onPath()) {
+            System.out.println(NO_PROMETHEUS);
+            return;
+        }
         startedAt = System.nanoTime();
         // Maven resolves the workers' jars and the agent one at a time, so that two never download into the
         // local repository at once, in the background while Kafka and Redis start.
@@ -118,7 +131,7 @@ class MonitoringIT {
         Path pluginPath = Files.createDirectories(dir.resolve("plugins"));
         PackagedPlugin.install(pluginPath);
         redis = RedisProcess.startLocal();
-        kafka = new EmbeddedKafkaCluster(1, new java.util.Properties());
+        kafka = new EmbeddedKafkaCluster(1, new Properties());
         kafka.start();
 
         // Both workers start at once, each with the agent serving the kit's rules, as KAFKA_OPTS would add it.
@@ -276,12 +289,12 @@ class MonitoringIT {
                 System.out.printf("MonitoringIT: %s %s = %s%n", name, labels, found.path("value").path(1).asText());
             }
 
-            double ageAvg = value(series("record-age-at-publish-avg") + selector(version));
-            double ageMax = value(series("record-age-at-publish-max") + selector(version));
+            double ageAvg = scraped(series("record-age-at-publish-avg") + selector(version));
+            double ageMax = scraped(series("record-age-at-publish-max") + selector(version));
             assertTrue(ageAvg >= AGE_MS / 1000.0 && ageMax >= ageAvg && ageMax < AGE_MS / 1000.0 + 60,
                     "records produced " + AGE_MS + " ms old: age at publish avg " + ageAvg + " s, max " + ageMax + " s");
-            double latencyAvg = value(series("pipeline-latency-avg") + selector(version));
-            double latencyMax = value(series("pipeline-latency-max") + selector(version));
+            double latencyAvg = scraped(series("pipeline-latency-avg") + selector(version));
+            double latencyMax = scraped(series("pipeline-latency-max") + selector(version));
             assertTrue(latencyAvg > 0 && latencyMax >= latencyAvg && latencyMax < 10,
                     "pipeline latency avg " + latencyAvg + " s, max " + latencyMax + " s");
 
@@ -299,6 +312,28 @@ class MonitoringIT {
 
     @Test
     @Order(3)
+    void theRulesMakeOneSeriesPerTaskOfEachMetricAndNoOther() throws IOException {
+        Set<String> expected = new TreeSet<>();
+        for (String metric : documentedMetrics()) {
+            expected.add(series(metric));
+        }
+        Map<String, Integer> perTask = new TreeMap<>();
+        for (String name : expected) {
+            perTask.put(name, VERSIONS.size());
+        }
+        Await.until("one series per task of each metric, and no other name of the prefix", Duration.ofSeconds(30), () -> {
+            Map<String, Integer> perName = new TreeMap<>();
+            prometheus.query("{__name__=~\"" + PREFIX + ".*\"}")
+                    .forEach(s -> perName.merge(s.path("metric").path("__name__").asText(), 1, Integer::sum));
+            if (!perName.equals(perTask)) {
+                throw new IllegalStateException("series per name: " + perName);
+            }
+            return perName;
+        });
+    }
+
+    @Test
+    @Order(4)
     void everyQueryOfTheDashboardReturnsSeriesForEachConnector() throws Exception {
         JsonNode dashboard = JSON.readTree(KIT.resolve("grafana-dashboard.json").toFile());
         Map<String, JsonNode> variables = new LinkedHashMap<>();
@@ -338,8 +373,11 @@ class MonitoringIT {
                     String query = expr.replace("${connector:regex}", connector).replace("$connector", connector)
                             .replace("$__rate_interval", "1m");
                     assertFalse(query.contains("$"), "a variable this test does not know in " + title + ": " + expr);
-                    List<JsonNode> result = prometheus.query(query);
-                    assertFalse(result.isEmpty(), "no series for " + title + " (" + connector + "): " + query);
+                    List<JsonNode> result = Await.until("series for " + title + " (" + connector + "): " + query,
+                            Duration.ofSeconds(30), () -> {
+                                List<JsonNode> series = prometheus.query(query);
+                                return series.isEmpty() ? null : series;
+                            });
                     counts.add(Integer.toString(result.size()));
                 }
                 queries++;
@@ -350,7 +388,7 @@ class MonitoringIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theMalformedAndRecordAgeAlertsFireWhileRedisIsFine() throws Exception {
         // Record age at publish covers the last two 30 s windows: publish more old records now.
         long now = System.currentTimeMillis();
@@ -371,7 +409,7 @@ class MonitoringIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theRedisUnavailableAlertFiresAfterRedisStops() throws Exception {
         for (JsonNode alert : prometheus.alerts()) {
             assertNotEquals("RedisPubSubSinkRedisUnavailable", alert.path("labels").path("alertname").asText(),
@@ -390,12 +428,20 @@ class MonitoringIT {
             firingAfter.put(version, millisSince(stopped));
         }
         for (String version : VERSIONS) {
-            assertEquals(0.0, value(series("redis-available") + selector(version)));
-            assertTrue(value(series("publish-failures-total") + selector(version)) >= 1, "a failure counted");
+            assertEquals(0.0, scraped(series("redis-available") + selector(version)));
+            assertTrue(scraped(series("publish-failures-total") + selector(version)) >= 1, "a failure counted");
             awaitFiring("RedisPubSubSinkNotificationsDropped", version, Duration.ofSeconds(60));
         }
         System.out.printf("MonitoringIT: Redis killed -> RedisPubSubSinkRedisUnavailable firing after %s ms by worker"
                 + " (for: %s, scrape and evaluation every 1 s)%n", firingAfter, SHORT_FOR);
+        for (String version : VERSIONS) {
+            String target = "{worker=\"" + version + "\"}";
+            System.out.printf("MonitoringIT: scrapes of Kafka Connect %s: %.0f, %.0f failed, average %.3f s, longest %.3f s%n",
+                    version, value("count_over_time(up" + target + "[10m])"),
+                    value("count_over_time(up" + target + "[10m]) - sum_over_time(up" + target + "[10m])"),
+                    value("avg_over_time(scrape_duration_seconds" + target + "[10m])"),
+                    value("max_over_time(scrape_duration_seconds" + target + "[10m])"));
+        }
     }
 
     /** The alert {@code name} firing for the task of {@code version}'s connector, its summary naming the task. */
@@ -436,6 +482,15 @@ class MonitoringIT {
         });
     }
 
+    /**
+     * The value of the one series {@code query} returns. Waits for it: a scrape that failed (timed out on a busy
+     * machine) leaves the target's series stale, absent from queries, until the next one.
+     */
+    private static double scraped(String query) {
+        return Double.parseDouble(awaitSeries(query, value -> true, query).path("value").path(1).asText());
+    }
+
+    /** The value of the one series {@code query} returns now (for series that every scrape writes, such as up). */
     private static double value(String query) {
         List<JsonNode> result = prometheus.query(query);
         assertEquals(1, result.size(), query + ": " + result);
@@ -454,18 +509,17 @@ class MonitoringIT {
         return types.iterator().next();
     }
 
-    /** The metric names in the first column of the README's Metrics table. */
+    /** The metric names in the first column of the README's table under "## Metrics" ("| Metric | Meaning |"). */
     private static Set<String> documentedMetrics() throws IOException {
         String readme = Files.readString(BASE.resolve("README.md"));
-        int start = readme.indexOf("\n## Metrics\n");
-        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        int header = readme.indexOf("| Metric | Meaning |", readme.indexOf("\n## Metrics\n"));
+        assertTrue(header > 0, "the README's Metrics table");
         Set<String> names = new TreeSet<>();
-        for (String line : section.split("\n")) {
-            if (line.startsWith("| `")) {
-                Matcher name = Pattern.compile("`([a-z-]+)`").matcher(line.substring(0, line.indexOf(" |", 2)));
-                while (name.find()) {
-                    names.add(name.group(1));
-                }
+        List<String> rows = readme.substring(header).lines().skip(2).takeWhile(line -> line.startsWith("|")).toList();
+        for (String row : rows) {
+            Matcher name = Pattern.compile("`([a-z-]+)`").matcher(row.substring(0, row.indexOf(" |", 2)));
+            while (name.find()) {
+                names.add(name.group(1));
             }
         }
         return names;
