@@ -1,8 +1,5 @@
 package io.dualstream.connect.redis.testing;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -64,7 +61,7 @@ public enum ServerKind {
 
     /** Whether the server and its CLI are on the PATH. */
     public boolean onPath() {
-        return executable(server) && executable(cli);
+        return Executables.onPath(server) && Executables.onPath(cli);
     }
 
     /** Fails, saying how to install the server, when it is not on the PATH. */
@@ -77,19 +74,6 @@ public enum ServerKind {
     /** The failure for {@code who} needing the server: what is missing and how to install it. */
     public IllegalStateException missing(String who) {
         return new IllegalStateException(who + " need " + server + " and " + cli + " on the PATH (" + installHint + ").");
-    }
-
-    private static boolean executable(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

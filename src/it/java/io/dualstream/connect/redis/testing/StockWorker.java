@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.management.JMException;
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,15 +64,37 @@ public final class StockWorker implements AutoCloseable {
      * repository), as one path string.
      */
     public static String classpath(String kafkaVersion, Path dir) throws IOException, InterruptedException {
-        Path output = dir.resolve("worker-" + kafkaVersion + ".classpath");
-        Path mavenLog = dir.resolve("worker-" + kafkaVersion + "-maven.log");
+        return resolve(BASE.resolve("src/it/workers/pom.xml"), List.of("-Dworker.kafka.version=" + kafkaVersion),
+                dir.resolve("worker-" + kafkaVersion), "Kafka Connect " + kafkaVersion);
+    }
+
+    /**
+     * The Prometheus JMX exporter's Java agent jar (the version {@code src/it/jmx-exporter/pom.xml} names),
+     * resolved like the workers' jars, for {@code -javaagent:} in {@link #start}'s JVM arguments.
+     */
+    public static Path jmxExporterAgent(Path dir) throws IOException, InterruptedException {
+        String classpath = resolve(BASE.resolve("src/it/jmx-exporter/pom.xml"), List.of(),
+                dir.resolve("jmx-exporter"), "the JMX exporter agent");
+        if (classpath.isEmpty() || classpath.contains(File.pathSeparator)) {
+            throw new IllegalStateException("expected the agent's jar alone, got: " + classpath);
+        }
+        return Path.of(classpath);
+    }
+
+    /** {@code mvn dependency:build-classpath} of {@code pom}: the runtime jars as one path string. */
+    private static String resolve(Path pom, List<String> properties, Path outputBase, String what)
+            throws IOException, InterruptedException {
+        Path output = Path.of(outputBase + ".classpath");
+        Path mavenLog = Path.of(outputBase + "-maven.log");
         String mavenHome = System.getProperty("maven.home");
         if (mavenHome == null || mavenHome.isEmpty()) {
             throw new IllegalStateException("maven.home is not set; run this test through ./mvnw verify");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(mavenHome, "bin", "mvn").toString(), "-B", "-ntp", "-q",
-                "-f", BASE.resolve("src/it/workers/pom.xml").toString(), "-Dworker.kafka.version=" + kafkaVersion,
-                "dependency:build-classpath", "-Dmdep.includeScope=runtime", "-Dmdep.outputFile=" + output));
+                "-f", pom.toString()));
+        command.addAll(properties);
+        command.addAll(List.of("dependency:build-classpath", "-Dmdep.includeScope=runtime",
+                "-Dmdep.outputFile=" + output));
         String localRepository = System.getProperty("maven.repo.local");
         if (localRepository != null && !localRepository.isEmpty()) {
             command.add("-Dmaven.repo.local=" + localRepository);
@@ -85,8 +109,7 @@ public final class StockWorker implements AutoCloseable {
             }
         }
         if (!finished || maven.exitValue() != 0) {
-            throw new IllegalStateException("Maven could not resolve Kafka Connect " + kafkaVersion + ":\n"
-                    + Files.readString(mavenLog));
+            throw new IllegalStateException("Maven could not resolve " + what + ":\n" + Files.readString(mavenLog));
         }
         return Files.readString(output).trim();
     }
@@ -97,6 +120,15 @@ public final class StockWorker implements AutoCloseable {
      */
     public static StockWorker start(String kafkaVersion, String classpath, String bootstrapServers, Path pluginPath,
                                     Path dir) throws IOException, InterruptedException {
+        return start(kafkaVersion, classpath, bootstrapServers, pluginPath, dir, List.of());
+    }
+
+    /**
+     * As {@link #start(String, String, String, Path, Path)}, with {@code jvmArgs} added to the worker's JVM
+     * options, as an operator adds them with {@code KAFKA_OPTS} (a {@code -javaagent:}, for example).
+     */
+    public static StockWorker start(String kafkaVersion, String classpath, String bootstrapServers, Path pluginPath,
+                                    Path dir, List<String> jvmArgs) throws IOException, InterruptedException {
         long launch = System.nanoTime();
         int restPort = RedisProcess.freePort();
         int jmxPort = RedisProcess.freePort();
@@ -125,7 +157,7 @@ public final class StockWorker implements AutoCloseable {
                 "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
                 "log4j.logger.org.reflections=ERROR") + "\n");
         Path log = dir.resolve(id + ".log");
-        Process process = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Dlog4j.configuration=" + log4j.toUri(),
@@ -135,10 +167,11 @@ public final class StockWorker implements AutoCloseable {
                 "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                 "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dcom.sun.management.jmxremote.authenticate=false",
-                "-Dcom.sun.management.jmxremote.ssl=false",
-                "-cp", classpath,
-                "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-Dcom.sun.management.jmxremote.ssl=false"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", classpath,
+                "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // A test that dies before close() must not leave the worker running after the JVM.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         StockWorker worker = new StockWorker(kafkaVersion, process, log, restPort, jmxPort);
@@ -193,17 +226,36 @@ public final class StockWorker implements AutoCloseable {
 
     /** The MBeans matching {@code pattern} in the worker's JVM, over JMX remote, with one attribute each. */
     public Map<ObjectName, Object> mbeans(String pattern, String attribute) throws IOException {
+        return overJmx(pattern, (server, name) -> server.getAttribute(name, attribute));
+    }
+
+    /** The attribute names of the MBeans matching {@code pattern} in the worker's JVM, over JMX remote. */
+    public Map<ObjectName, List<String>> attributeNames(String pattern) throws IOException {
+        return overJmx(pattern, (server, name) -> {
+            List<String> names = new ArrayList<>();
+            for (MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
+                names.add(attribute.getName());
+            }
+            return names;
+        });
+    }
+
+    private interface MBeanRead<T> {
+        T read(MBeanServerConnection server, ObjectName name) throws JMException, IOException;
+    }
+
+    private <T> Map<ObjectName, T> overJmx(String pattern, MBeanRead<T> read) throws IOException {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
         try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
             Set<ObjectName> names = server.queryNames(new ObjectName(pattern), null);
-            Map<ObjectName, Object> values = new LinkedHashMap<>();
+            Map<ObjectName, T> values = new LinkedHashMap<>();
             for (ObjectName name : names) {
-                values.put(name, server.getAttribute(name, attribute));
+                values.put(name, read.read(server, name));
             }
             return values;
         } catch (JMException e) {
-            throw new IOException("cannot read " + pattern + " " + attribute, e);
+            throw new IOException("cannot read " + pattern, e);
         }
     }
 
@@ -211,7 +263,8 @@ public final class StockWorker implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    private String logTail() {
+    /** The last 60 lines of the worker's log, for failure messages. */
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
