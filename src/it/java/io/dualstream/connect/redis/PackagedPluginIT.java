@@ -77,6 +77,9 @@ class PackagedPluginIT {
         assertEquals("sink", manifest.get("component_types").get(0).asText());
         assertTrue(Files.isRegularFile(pluginDir.resolve("doc/README.md")), "doc/README.md");
         assertTrue(Files.isRegularFile(pluginDir.resolve("etc/redis-pubsub-sink.properties")), "etc/ holds the examples");
+        assertTrue(Files.isRegularFile(pluginDir.resolve("etc/monitoring/jmx-exporter-rules.yml"))
+                && Files.isRegularFile(pluginDir.resolve("etc/kubernetes/kafka-connect.yaml")),
+                "etc/ holds the monitoring kit and the Kubernetes examples");
         Set<String> jars;
         try (Stream<Path> lib = Files.list(pluginDir.resolve("lib"))) {
             jars = lib.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
