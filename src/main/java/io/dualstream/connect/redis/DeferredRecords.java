@@ -63,4 +63,9 @@ final class DeferredRecords {
     long deferred() {
         return deferred.get();
     }
+
+    @Override
+    public String toString() {
+        return "deferral rewinds handed back " + handedBack;
+    }
 }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -210,7 +211,22 @@ public class RedisPubSubSinkTask extends SinkTask {
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         flush(currentOffsets);
-        return deferral.committable(currentOffsets);
+        Map<TopicPartition, OffsetAndMetadata> committable = deferral.committable(currentOffsets);
+        if (log.isDebugEnabled()) {
+            log.debug("preCommit: the worker's offsets {}, answered {}; {}", coordinates(currentOffsets),
+                    committable.equals(currentOffsets) ? "unchanged" : coordinates(committable), deferral);
+        }
+        return committable;
+    }
+
+    /** topic-partition@offset, in partition order: no metadata, no payloads. */
+    private static String coordinates(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        StringBuilder text = new StringBuilder("{");
+        offsets.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::toString)))
+                .forEach(e -> text.append(text.length() > 1 ? ", " : "").append(e.getKey()).append('@')
+                        .append(e.getValue() == null ? "null" : Long.toString(e.getValue().offset())));
+        return text.append('}').toString();
     }
 
     @Override
