@@ -59,6 +59,11 @@ final class DeferredRecords {
         return capped;
     }
 
+    /** Whether a rewind of {@code partition} was handed to the worker and not yet applied. */
+    boolean rewinding(TopicPartition partition) {
+        return handedBack.containsKey(partition);
+    }
+
     /** Records handed back to Kafka so far (a record deferred twice counts twice). */
     long deferred() {
         return deferred.get();

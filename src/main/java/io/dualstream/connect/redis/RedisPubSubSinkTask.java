@@ -51,6 +51,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private Freshness freshness;
     private Pacing pacing;
     private final DeferredRecords deferral = new DeferredRecords();
+    private final UnopenedPartitions unopened = new UnopenedPartitions();
     private int channelsPerRecord;
     private Coalescing coalescing;
     private NotificationPublisher publisher;
@@ -151,11 +152,23 @@ public class RedisPubSubSinkTask extends SinkTask {
     }
 
     @Override
+    public void open(Collection<TopicPartition> partitions) {
+        unopened.opened(partitions);
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        unopened.closed(partitions);
+    }
+
+    @Override
     public void put(Collection<SinkRecord> records) {
         deferral.rewindsApplied();
+        unopened.rewindsApplied();
         delivery.deliver(records, this::map);
         // Only now: a batch that comes back (at-least-once) must come back whole, so no rewind before it is done.
         deferral.handBack(context);
+        unopened.handBack(context, records, deferral::rewinding);
     }
 
     /**
@@ -207,14 +220,18 @@ public class RedisPubSubSinkTask extends SinkTask {
         }
     }
 
-    /** Offsets not past records handed back to Kafka, whose rewind the worker may not have applied yet. */
+    /**
+     * Offsets not past records handed back to Kafka, whose rewind the worker may not have applied yet; and, for a
+     * partition the worker never opened, what gets it committing again ({@link UnopenedPartitions}).
+     */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         flush(currentOffsets);
-        Map<TopicPartition, OffsetAndMetadata> committable = deferral.committable(currentOffsets);
+        Map<TopicPartition, OffsetAndMetadata> committable =
+                unopened.committable(deferral.committable(currentOffsets), deferral::rewinding);
         if (log.isDebugEnabled()) {
-            log.debug("preCommit: the worker's offsets {}, answered {}; {}", coordinates(currentOffsets),
-                    committable.equals(currentOffsets) ? "unchanged" : coordinates(committable), deferral);
+            log.debug("preCommit: the worker's offsets {}, answered {}; {}; {}", coordinates(currentOffsets),
+                    committable.equals(currentOffsets) ? "unchanged" : coordinates(committable), deferral, unopened);
         }
         return committable;
     }
