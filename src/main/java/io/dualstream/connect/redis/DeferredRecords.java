@@ -59,8 +59,18 @@ final class DeferredRecords {
         return capped;
     }
 
+    /** Whether a rewind of {@code partition} was handed to the worker and not yet applied. */
+    boolean rewinding(TopicPartition partition) {
+        return handedBack.containsKey(partition);
+    }
+
     /** Records handed back to Kafka so far (a record deferred twice counts twice). */
     long deferred() {
         return deferred.get();
+    }
+
+    @Override
+    public String toString() {
+        return "deferral rewinds handed back " + handedBack;
     }
 }

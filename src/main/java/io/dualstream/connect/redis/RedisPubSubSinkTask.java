@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -50,6 +51,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private Freshness freshness;
     private Pacing pacing;
     private final DeferredRecords deferral = new DeferredRecords();
+    private final UnopenedPartitions unopened = new UnopenedPartitions();
     private int channelsPerRecord;
     private Coalescing coalescing;
     private NotificationPublisher publisher;
@@ -150,11 +152,23 @@ public class RedisPubSubSinkTask extends SinkTask {
     }
 
     @Override
+    public void open(Collection<TopicPartition> partitions) {
+        unopened.opened(partitions);
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        unopened.closed(partitions);
+    }
+
+    @Override
     public void put(Collection<SinkRecord> records) {
         deferral.rewindsApplied();
+        unopened.rewindsApplied();
         delivery.deliver(records, this::map);
         // Only now: a batch that comes back (at-least-once) must come back whole, so no rewind before it is done.
         deferral.handBack(context);
+        unopened.handBack(context, records, deferral::rewinding);
     }
 
     /**
@@ -206,11 +220,30 @@ public class RedisPubSubSinkTask extends SinkTask {
         }
     }
 
-    /** Offsets not past records handed back to Kafka, whose rewind the worker may not have applied yet. */
+    /**
+     * Offsets not past records handed back to Kafka, whose rewind the worker may not have applied yet; and, for a
+     * partition the worker never opened, what gets it committing again ({@link UnopenedPartitions}).
+     */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         flush(currentOffsets);
-        return deferral.committable(currentOffsets);
+        Map<TopicPartition, OffsetAndMetadata> committable =
+                unopened.committable(deferral.committable(currentOffsets), deferral::rewinding);
+        if (log.isDebugEnabled()) {
+            log.debug("preCommit: the worker's offsets {}, answered {}; {}; {}", coordinates(currentOffsets),
+                    committable.equals(currentOffsets) ? "unchanged" : coordinates(committable), deferral, unopened);
+        }
+        return committable;
+    }
+
+    /** topic-partition@offset, in partition order: no metadata, no payloads. */
+    private static String coordinates(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        StringBuilder text = new StringBuilder("{");
+        offsets.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::toString)))
+                .forEach(e -> text.append(text.length() > 1 ? ", " : "").append(e.getKey()).append('@')
+                        .append(e.getValue() == null ? "null" : Long.toString(e.getValue().offset())));
+        return text.append('}').toString();
     }
 
     @Override

@@ -28,13 +28,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How the task orchestrates one put(): map every record, hand the batch to Redis once, route the bad ones. */
 class RedisPubSubSinkTaskTest {
 
+    private static final TopicPartition P0 = new TopicPartition("events", 0);
+    private static final List<TopicPartition> PARTITIONS = List.of(P0, new TopicPartition("events", 1),
+            new TopicPartition("events", 2));
+
     private final ScriptedPublisher redis = new ScriptedPublisher();
     private final MockTime time = new MockTime();
 
+    /** Started and given its partitions (events-0 to events-2) as a worker does, open() before any put(). */
     private RedisPubSubSinkTask start(TaskContextStub context, Map<String, String> props, NotificationPublisher publisher) {
+        RedisPubSubSinkTask task = startUnopened(context, props, publisher);
+        context.assigned.addAll(PARTITIONS);
+        task.open(PARTITIONS);
+        return task;
+    }
+
+    /** Started, its partitions assigned, but never opened: a worker whose partition assignment a wakeup cut short. */
+    private RedisPubSubSinkTask startUnopened(TaskContextStub context, Map<String, String> props,
+                                              NotificationPublisher publisher) {
         RedisPubSubSinkTask task = new RedisPubSubSinkTask((config, clientName) -> publisher, time);
         task.initialize(context);
         task.start(props);
+        context.assigned.addAll(PARTITIONS);
         return task;
     }
 
@@ -147,6 +162,8 @@ class RedisPubSubSinkTaskTest {
         }, time);
         task.initialize(context);
         task.start(props);
+        context.assigned.addAll(PARTITIONS);
+        task.open(PARTITIONS);
         return task;
     }
 
@@ -379,5 +396,66 @@ class RedisPubSubSinkTaskTest {
                 "{\"id\":\"c\",\"type\":\"push\",\"source_id\":\"x\",\"coalesced\":2}",
                 "{\"id\":\"c\",\"type\":\"push\",\"source_id\":\"x\",\"coalesced\":3}"), payloads(redis.batches.get(0)));
         assertEquals(3, task.coalesced());
+    }
+    @Test
+    void aPartitionTheWorkerNeverOpenedIsRewoundToWhereTheConsumerIsAndThenCommittedExactly() {
+        // WorkerSinkTask's assignment was cut short by a wakeup: the partition is consumed, never opened, and the
+        // worker ignores whatever preCommit returns for it until it has recorded it again.
+        TaskContextStub context = new TaskContextStub(false);
+        RedisPubSubSinkTask task = startUnopened(context, Map.of("notification.coalesce", "true"), redis);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            batch.add(record(0, i, event("e" + i, "s" + i % 10), time.milliseconds()));
+        }
+        Map<TopicPartition, OffsetAndMetadata> consumed = Map.of(P0, new OffsetAndMetadata(500));
+
+        task.put(batch);
+        assertEquals(List.of(), context.rewinds, "nothing is known to be wrong before the first offset commit");
+        assertEquals(consumed, task.preCommit(consumed));
+        task.put(List.of());
+        assertEquals(List.of(Map.of(P0, 500L)), context.rewinds, "where the consumer already is: nothing comes twice");
+        assertEquals(consumed, task.preCommit(consumed), "the worker has not applied the rewind yet");
+
+        task.put(List.of()); // the worker applied the rewind at its poll, taking 500 as committed
+        assertEquals(Map.of(P0, new OffsetAndMetadata(499)), task.preCommit(consumed),
+                "one less than the worker holds, so that it commits");
+        assertEquals(consumed, task.preCommit(consumed), "then the worker's own offset, which it commits too");
+        task.put(List.of(record(0, 500, event("e500"), time.milliseconds())));
+        assertEquals(1, context.rewinds.size(), "repaired once");
+        assertEquals(Map.of(P0, new OffsetAndMetadata(501)), task.preCommit(Map.of(P0, new OffsetAndMetadata(501))));
+    }
+
+    @Test
+    void theRepairingRewindGoesPastTheRecordsOfThePutThatHandsItBackAndLeavesOpenedPartitionsAlone() {
+        TaskContextStub context = new TaskContextStub(false);
+        RedisPubSubSinkTask task = startUnopened(context, Map.of(), redis);
+        TopicPartition p1 = new TopicPartition("events", 1);
+        task.open(List.of(p1));
+        task.put(List.of(record(0, 0, event("a"), time.milliseconds()), record(1, 0, event("b"), time.milliseconds())));
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(P0, new OffsetAndMetadata(1), p1, new OffsetAndMetadata(1));
+        assertEquals(offsets, task.preCommit(offsets));
+
+        task.put(List.of(record(0, 1, event("c"), time.milliseconds()), record(0, 2, event("d"), time.milliseconds())));
+
+        assertEquals(List.of(Map.of(P0, 3L)), context.rewinds, "after c and d; events-1 was opened");
+        task.put(List.of());
+        Map<TopicPartition, OffsetAndMetadata> later = Map.of(P0, new OffsetAndMetadata(3), p1, new OffsetAndMetadata(1));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(2), p1, new OffsetAndMetadata(1)), task.preCommit(later));
+    }
+
+    @Test
+    void aPartitionClosedBeforeItsRepairIsNotRewoundNorIsOneNoLongerAssigned() {
+        TaskContextStub context = new TaskContextStub(false);
+        RedisPubSubSinkTask task = startUnopened(context, Map.of(), redis);
+        task.put(List.of(record(0, 0, event("a"), time.milliseconds())));
+        task.preCommit(Map.of(P0, new OffsetAndMetadata(1)));
+        task.close(List.of(P0));
+        task.put(List.of());
+        assertEquals(List.of(), context.rewinds, "the worker revoked it: a rewind would fail the task");
+
+        task.preCommit(Map.of(P0, new OffsetAndMetadata(1)));
+        context.assigned.clear();
+        task.put(List.of());
+        assertEquals(List.of(), context.rewinds, "not assigned any more");
     }
 }

@@ -7,12 +7,13 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** The one worker-context stand-in for unit tests: records what it is given (reported records, timeouts, rewinds). */
+/** The one worker-context stand-in for unit tests: records what it is given (reported records, timeouts, rewinds) and answers assignment() as set. */
 public final class TaskContextStub implements SinkTaskContext {
 
     public final List<SinkRecord> reported = new ArrayList<>();
@@ -20,6 +21,8 @@ public final class TaskContextStub implements SinkTaskContext {
     public final List<Long> timeouts = new ArrayList<>();
     /** Each call to offset(), in order: the partitions to rewind and where to. */
     public final List<Map<TopicPartition, Long>> rewinds = new ArrayList<>();
+    /** What assignment() answers: the partitions the consumer holds. */
+    public final Set<TopicPartition> assigned = new HashSet<>();
     private final boolean hasReporter;
     private final PluginMetrics pluginMetrics;
 
@@ -68,7 +71,7 @@ public final class TaskContextStub implements SinkTaskContext {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return Set.of();
+        return Set.copyOf(assigned);
     }
 
     @Override
