@@ -3,8 +3,9 @@ package io.dualstream.connect.redis.testing;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
-/** Which programs the tests may start: servers, CLIs and tools looked up on the PATH, as a shell would. */
+/** The programs the tests start: servers, CLIs and tools looked up on the PATH, as a shell would, and stopped. */
 public final class Executables {
 
     private Executables() {
@@ -18,5 +19,18 @@ public final class Executables {
             }
         }
         return false;
+    }
+
+    /** Stops a child process as Ctrl-C would (SIGTERM, so its shutdown hooks run), then for good after 30 s. */
+    public static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -305,14 +305,6 @@ public final class StockWorker implements AutoCloseable {
     /** Stops the worker as Ctrl-C would (SIGTERM, its shutdown hook stops the connector), then for good. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Executables.stop(process);
     }
 }
