@@ -35,6 +35,12 @@ public final class ShardSubscribers implements AutoCloseable {
         return all;
     }
 
+    /** Hands every message, from now on, to {@code sink} instead of keeping it (see {@link Subscriber#forwardTo}). */
+    public ShardSubscribers forwardTo(java.util.function.BiConsumer<String, String> sink) {
+        subscribers.forEach(s -> s.forwardTo(sink));
+        return this;
+    }
+
     /** Every message received so far, channel by channel (each channel's in arrival order). */
     public List<Subscriber.Message> received() {
         List<Subscriber.Message> all = new ArrayList<>();

@@ -45,6 +45,7 @@ public final class StockWorker implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private Duration starting;
+    private volatile boolean frozen;
 
     private StockWorker(String version, Process process, Path log, int restPort, int jmxPort) {
         this.version = version;
@@ -129,26 +130,45 @@ public final class StockWorker implements AutoCloseable {
      */
     public static StockWorker start(String kafkaVersion, String classpath, String bootstrapServers, Path pluginPath,
                                     Path dir, List<String> jvmArgs) throws IOException, InterruptedException {
+        String id = "stock-" + kafkaVersion.replace('.', '-');
+        return start(kafkaVersion, classpath, bootstrapServers, pluginPath, dir, new Options(id, Map.of(), jvmArgs));
+    }
+
+    /**
+     * How one worker of a group differs from the others: its {@code name} (its files; the group, unless
+     * {@code workerProperties} sets {@code group.id} and the storage topics), worker properties that replace or add
+     * to the defaults ({@code session.timeout.ms}, {@code scheduled.rebalance.max.delay.ms}...), JVM options.
+     */
+    public record Options(String name, Map<String, String> workerProperties, List<String> jvmArgs) {
+    }
+
+    /** As {@link #start(String, String, String, Path, Path)}, with {@code options}. */
+    public static StockWorker start(String kafkaVersion, String classpath, String bootstrapServers, Path pluginPath,
+                                    Path dir, Options options) throws IOException, InterruptedException {
         long launch = System.nanoTime();
         int restPort = RedisProcess.freePort();
         int jmxPort = RedisProcess.freePort();
-        String id = "stock-" + kafkaVersion.replace('.', '-');
+        String id = options.name();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("group.id", id);
+        settings.put("listeners", "http://127.0.0.1:" + restPort);
+        settings.put("rest.advertised.host.name", "127.0.0.1");
+        settings.put("config.storage.topic", id + "-configs");
+        settings.put("offset.storage.topic", id + "-offsets");
+        settings.put("status.storage.topic", id + "-status");
+        settings.put("config.storage.replication.factor", "1");
+        settings.put("offset.storage.replication.factor", "1");
+        settings.put("status.storage.replication.factor", "1");
+        settings.put("offset.flush.interval.ms", "1000");
+        settings.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        settings.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        settings.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        settings.putAll(options.workerProperties());
         Path properties = dir.resolve(id + ".properties");
-        Files.writeString(properties, String.join("\n",
-                "bootstrap.servers=" + bootstrapServers,
-                "group.id=" + id,
-                "listeners=http://127.0.0.1:" + restPort,
-                "rest.advertised.host.name=127.0.0.1",
-                "config.storage.topic=" + id + "-configs",
-                "offset.storage.topic=" + id + "-offsets",
-                "status.storage.topic=" + id + "-status",
-                "config.storage.replication.factor=1",
-                "offset.storage.replication.factor=1",
-                "status.storage.replication.factor=1",
-                "offset.flush.interval.ms=1000",
-                "key.converter=org.apache.kafka.connect.storage.StringConverter",
-                "value.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
-                "plugin.path=" + pluginPath.toAbsolutePath()) + "\n");
+        StringBuilder text = new StringBuilder();
+        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(properties, text);
         Path log4j = dir.resolve(id + "-log4j.properties");
         Files.writeString(log4j, String.join("\n",
                 "log4j.rootLogger=INFO, stdout",
@@ -168,7 +188,7 @@ public final class StockWorker implements AutoCloseable {
                 "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false"));
-        command.addAll(jvmArgs);
+        command.addAll(options.jvmArgs());
         command.addAll(List.of("-cp", classpath,
                 "org.apache.kafka.connect.cli.ConnectDistributed", properties.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -219,6 +239,62 @@ public final class StockWorker implements AutoCloseable {
         throw new AssertionError(name + " not RUNNING on Kafka Connect " + version + ": " + status + "\n" + logTail());
     }
 
+    /** The worker's id in the REST API's status answers ({@code worker_id}): its advertised host and port. */
+    public String workerId() {
+        return "127.0.0.1:" + restPort;
+    }
+
+    /**
+     * A REST request ({@code GET}, {@code PUT}, {@code POST}, {@code PATCH}, {@code DELETE}) with an optional JSON
+     * body; returns the parsed answer (empty for none) and fails with the status and body unless it is 2xx.
+     */
+    public JsonNode rest(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher content = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .method(method, content).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(method + " " + path + " on " + workerId() + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    /** SIGKILL, as the OOM killer or a lost node: no shutdown hook runs, nothing is committed on the way out. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGSTOP: the JVM stops where it is (a long GC pause, a frozen VM), holding its connections open. */
+    public void freeze() {
+        Executables.signal(process, "STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT after {@link #freeze()}: the JVM goes on from where it stopped, unaware of the time that passed. */
+    public void thaw() {
+        Executables.signal(process, "CONT");
+        frozen = false;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public boolean frozen() {
+        return frozen;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
     /** The connector's task status, as the REST API reports it. */
     public JsonNode taskStatus(String name) throws IOException, InterruptedException {
         return JSON.readTree(get("/connectors/" + name + "/status").body()).path("tasks").path(0);
@@ -227,6 +303,25 @@ public final class StockWorker implements AutoCloseable {
     /** The MBeans matching {@code pattern} in the worker's JVM, over JMX remote, with one attribute each. */
     public Map<ObjectName, Object> mbeans(String pattern, String attribute) throws IOException {
         return overJmx(pattern, (server, name) -> server.getAttribute(name, attribute));
+    }
+
+    /**
+     * The MBeans matching {@code pattern}, with the numeric {@code attributes} each has, over one JMX connection; a
+     * memory usage ({@code CollectionUsage}, {@code HeapMemoryUsage}) is read as {@code NAME.used}, in bytes.
+     */
+    public Map<ObjectName, Map<String, Double>> numbers(String pattern, List<String> attributes) throws IOException {
+        return overJmx(pattern, (server, name) -> {
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (javax.management.Attribute attribute : server.getAttributes(name, attributes.toArray(String[]::new)).asList()) {
+                if (attribute.getValue() instanceof Number number) {
+                    values.put(attribute.getName(), number.doubleValue());
+                } else if (attribute.getValue() instanceof javax.management.openmbean.CompositeData usage
+                        && usage.containsKey("used")) {
+                    values.put(attribute.getName() + ".used", ((Number) usage.get("used")).doubleValue());
+                }
+            }
+            return values;
+        });
     }
 
     /** The attribute names of the MBeans matching {@code pattern} in the worker's JVM, over JMX remote. */
@@ -305,6 +400,9 @@ public final class StockWorker implements AutoCloseable {
     /** Stops the worker as Ctrl-C would (SIGTERM, its shutdown hook stops the connector), then for good. */
     @Override
     public void close() {
+        if (frozen && process.isAlive()) {
+            thaw(); // a stopped JVM would not act on SIGTERM
+        }
         Executables.stop(process);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -48,6 +49,7 @@ public final class Subscriber implements AutoCloseable {
     private final Jedis jedis;
     private final Thread thread;
     private volatile long endedAtMillis = -1;
+    private BiConsumer<String, String> forward; // guarded by messages
 
     private Subscriber(HostAndPort node, JedisClientConfig config, String description, int confirmations,
                        ReadPace pace, java.util.function.Function<Subscriber, Subscription> subscription) {
@@ -262,12 +264,29 @@ public final class Subscriber implements AutoCloseable {
 
     private void record(String channel, String payload) {
         synchronized (messages) {
-            messages.add(new Message(channel, payload, System.currentTimeMillis()));
-            messages.notifyAll();
+            if (forward != null) {
+                forward.accept(channel, payload);
+            } else {
+                messages.add(new Message(channel, payload, System.currentTimeMillis()));
+                messages.notifyAll();
+            }
         }
         if (pace != null) {
             pace.awaitTurn();
         }
+    }
+
+    /**
+     * Hands the messages received so far, and every one after, to {@code sink} (channel, payload) instead of keeping
+     * them: for runs too long to hold every message. {@code sink} is called on this subscriber's thread.
+     */
+    public Subscriber forwardTo(BiConsumer<String, String> sink) {
+        synchronized (messages) {
+            messages.forEach(m -> sink.accept(m.channel(), m.payload()));
+            messages.clear();
+            forward = sink;
+        }
+        return this;
     }
 
     /** How many messages arrived so far (without copying them). */

@@ -1,0 +1,266 @@
+package io.dualstream.connect.redis.testing.chaos;
+
+import io.dualstream.connect.redis.testing.Await;
+import io.dualstream.connect.redis.testing.ClientInfo;
+import io.dualstream.connect.redis.testing.RedisClusterFixture;
+import io.dualstream.connect.redis.testing.RedisEndpoint;
+import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.RedisSentinelFixture;
+import io.dualstream.connect.redis.testing.ShardSubscribers;
+import io.dualstream.connect.redis.testing.Subscriber;
+import redis.clients.jedis.Jedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The Redis side of a chaos run: a topology, the connector settings that reach it, subscribers that see every
+ * notification for as long as the run lasts (wherever a fault moves the master), and the Redis fault it can take.
+ * Channels are {@code PREFIX:chaos:kK}, one prefix per connector.
+ */
+public abstract class ChaosRedis implements AutoCloseable {
+
+    private static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The connector settings that reach this topology ({@code redis.uri}, {@code redis.mode}...). */
+    public abstract Map<String, String> connectorSettings();
+
+    /** Starts the subscribers for {@code prefixes} and sources {@code k0..k(keys-1)}, handing every message to {@code sink}. */
+    public abstract void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink);
+
+    /** Whether {@link #fault()} does anything: a standalone server has no failover to try. */
+    public abstract boolean failsOver();
+
+    /** Takes the master away (killed, or switched by a failover) and returns what was done; blocks until Redis serves again. */
+    public abstract String fault();
+
+    /** Connections per data node ({@code host:port}) whose client name starts with {@code namePrefix}. */
+    public abstract Map<String, Integer> connections(String namePrefix);
+
+    @Override
+    public abstract void close();
+
+    public static ChaosRedis of(String topology) {
+        return switch (topology) {
+            case "standalone" -> new Standalone();
+            case "cluster" -> new Cluster();
+            case "sentinel" -> new Sentinel();
+            default -> throw new IllegalArgumentException("topology: standalone, cluster or sentinel, not " + topology);
+        };
+    }
+
+    static String channel(String prefix, int key) {
+        return prefix + ":" + SequencedProducer.SOURCE_TYPE + ":k" + key;
+    }
+
+    static int named(Jedis jedis, String namePrefix) {
+        return (int) ClientInfo.list(jedis).stream().filter(c -> c.name() != null && c.name().startsWith(namePrefix)).count();
+    }
+
+    /** One server; its subscriber sees everything with one pattern. */
+    static final class Standalone extends ChaosRedis {
+        private final RedisFixture redis = RedisFixture.start();
+        private final List<Subscriber> subscribers = new ArrayList<>();
+
+        @Override
+        public Map<String, String> connectorSettings() {
+            return Map.of("redis.uri", redis.uri());
+        }
+
+        @Override
+        public void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink) {
+            subscribers.add(Subscriber.psubscribe(redis, "*").forwardTo(sink));
+        }
+
+        @Override
+        public boolean failsOver() {
+            return false;
+        }
+
+        @Override
+        public String fault() {
+            throw new UnsupportedOperationException("a standalone server has no failover");
+        }
+
+        @Override
+        public Map<String, Integer> connections(String namePrefix) {
+            try (Jedis jedis = redis.client()) {
+                return Map.of(redis.host() + ":" + redis.port(), named(jedis, namePrefix));
+            }
+        }
+
+        @Override
+        public void close() {
+            subscribers.forEach(Subscriber::close);
+            redis.close();
+        }
+    }
+
+    /**
+     * A 3+3 cluster published to with {@code SPUBLISH}. Each channel's subscriber is on the replica of its shard
+     * ({@link ShardSubscribers}), which is the node promoted when the master dies; so each shard can lose its
+     * master once in a run, and {@link #fault()} takes the shards in turn.
+     */
+    static final class Cluster extends ChaosRedis {
+        private final RedisClusterFixture cluster = RedisClusterFixture.builder().masters(3).replicasPerMaster(1).start();
+        private final List<RedisClusterFixture.Node> shards = cluster.masters();
+        private ShardSubscribers subscribers;
+        private int faults;
+
+        @Override
+        public Map<String, String> connectorSettings() {
+            return Map.of("redis.uri", cluster.seedUris(), "redis.mode", "cluster", "redis.publish.command", "SPUBLISH");
+        }
+
+        @Override
+        public void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink) {
+            List<String> channels = new ArrayList<>();
+            for (String prefix : prefixes) {
+                for (int k = 0; k < keys; k++) {
+                    channels.add(channel(prefix, k));
+                }
+            }
+            subscribers = ShardSubscribers.onReplicas(cluster, channels).forwardTo(sink);
+        }
+
+        @Override
+        public boolean failsOver() {
+            return true;
+        }
+
+        @Override
+        public String fault() {
+            if (faults == shards.size()) {
+                throw new IllegalStateException("every shard has lost its master once; the subscribers are on the new ones");
+            }
+            RedisClusterFixture.Node master = shards.get(faults++);
+            cluster.kill(master);
+            RedisClusterFixture.Node promoted = cluster.awaitFailover(master);
+            cluster.restart(master); // it rejoins as the replica of the promoted node
+            return "SIGKILL of cluster master " + master.port() + ", " + promoted.port() + " promoted";
+        }
+
+        @Override
+        public Map<String, Integer> connections(String namePrefix) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (RedisClusterFixture.Node node : cluster.nodes()) {
+                try (Jedis jedis = cluster.client(node)) {
+                    counts.put(node.host() + ":" + node.port(), named(jedis, namePrefix));
+                } catch (RuntimeException down) {
+                    counts.put(node.host() + ":" + node.port(), -1);
+                }
+            }
+            return counts;
+        }
+
+        @Override
+        public void close() {
+            if (subscribers != null) {
+                subscribers.close();
+            }
+            cluster.close();
+        }
+    }
+
+    /**
+     * A Sentinel set whose subscriber Sentinel never reconfigures: Sentinel kills the Pub/Sub clients of every node
+     * it turns into a master or points at a new one ({@code CLIENT KILL TYPE pubsub}). So the subscriber is on a
+     * replica of a replica: the fixture's replica is made unpromotable ({@code replica-priority 0}) and feeds the
+     * observer node; Sentinel only learns of a master's direct replicas, and this one is never a master. A third
+     * data node, replica of the master, is the one promoted. Faults alternate: the fixture's first master killed
+     * (and started again), then a {@code SENTINEL FAILOVER} back to it.
+     */
+    static final class Sentinel extends ChaosRedis {
+        private final RedisSentinelFixture sentinels = RedisSentinelFixture.start();
+        private final RedisSentinelFixture.Node first = sentinels.master();
+        private final RedisSentinelFixture.Node feeder = sentinels.replica();
+        private final RedisFixture promotable;
+        private final RedisFixture observer;
+        private Subscriber subscriber;
+
+        Sentinel() {
+            try (Jedis jedis = sentinels.client(feeder)) {
+                jedis.configSet("replica-priority", "0");
+            }
+            promotable = RedisFixture.start("--replicaof", first.host(), Integer.toString(first.port()));
+            observer = RedisFixture.start("--replicaof", feeder.host(), Integer.toString(feeder.port()));
+            awaitLinked(observer);
+            awaitLinked(promotable);
+            // Sentinels learn the new replica from the master's INFO, every 10 s: a failover needs it known.
+            Await.until("the sentinels to see " + promotable.port() + " as a replica", Duration.ofSeconds(60), () -> {
+                try (Jedis sentinel = sentinels.sentinelClient(sentinels.sentinels().get(0))) {
+                    return sentinel.sentinelReplicas(sentinels.masterName()).stream()
+                            .anyMatch(r -> String.valueOf(promotable.port()).equals(r.get("port"))
+                                    && !r.get("flags").contains("down") && !r.get("flags").contains("disconnected"));
+                }
+            });
+        }
+
+        private static void awaitLinked(RedisEndpoint replica) {
+            Await.until(replica + "'s replication link", LINK_TIMEOUT, () -> {
+                try (Jedis jedis = new Jedis(replica.host(), replica.port(), 2000)) {
+                    return RedisFixture.info(jedis, "replication").getOrDefault("master_link_status", "").equals("up");
+                }
+            });
+        }
+
+        @Override
+        public Map<String, String> connectorSettings() {
+            return Map.of("redis.uri", "redis-sentinel://" + sentinels.sentinelUris().replace("redis://", "")
+                    + "#" + sentinels.masterName());
+        }
+
+        @Override
+        public void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink) {
+            subscriber = Subscriber.psubscribe(observer, "*").forwardTo(sink);
+        }
+
+        @Override
+        public boolean failsOver() {
+            return true;
+        }
+
+        @Override
+        public String fault() {
+            RedisSentinelFixture.Node master = sentinels.master();
+            if (master.equals(first)) {
+                sentinels.kill(first);
+                RedisSentinelFixture.Node promoted = sentinels.awaitNewMaster(first);
+                sentinels.restart(first);
+                return "SIGKILL of the Sentinel master " + first.port() + ", " + promoted.port() + " promoted";
+            }
+            // SENTINEL FAILOVER picks the best replica: only the first master can be promoted (priority 0 elsewhere).
+            RedisSentinelFixture.Node promoted = sentinels.failover();
+            return "SENTINEL FAILOVER from " + master.port() + " to " + promoted.port();
+        }
+
+        @Override
+        public Map<String, Integer> connections(String namePrefix) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            List<RedisEndpoint> nodes = new ArrayList<>(sentinels.dataNodes());
+            nodes.add(promotable);
+            for (RedisEndpoint node : nodes) {
+                try (Jedis jedis = new Jedis(node.host(), node.port(), 2000)) {
+                    counts.put(node.host() + ":" + node.port(), named(jedis, namePrefix));
+                } catch (RuntimeException down) {
+                    counts.put(node.host() + ":" + node.port(), -1);
+                }
+            }
+            return counts;
+        }
+
+        @Override
+        public void close() {
+            if (subscriber != null) {
+                subscriber.close();
+            }
+            observer.close();
+            promotable.close();
+            sentinels.close();
+        }
+    }
+}
