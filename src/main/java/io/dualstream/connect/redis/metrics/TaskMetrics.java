@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * The task's metrics. Registered through the worker's plugin metrics (KIP-877, Kafka 4.1+), so they appear
  * wherever the worker reports its own metrics, under JMX {@code kafka.connect:type=plugins,connector=NAME,task=N}.
  * On older workers they go to a private registry with its own JMX reporter, under
- * {@value #FALLBACK_JMX_PREFIX}{@code :type=}{@value #FALLBACK_GROUP}{@code ,connector=NAME,task-instance=N}.
+ * {@value #FALLBACK_JMX_PREFIX}{@code :type=}{@value #FALLBACK_GROUP}{@code ,connector=NAME,task-instance=N}; so do
+ * they when an earlier instance of the same task still holds the plugin metrics' names (see {@link #register}).
  *
  * <p>Totals read the task's own counters when the metric is read, so the hot path only pays for the few
  * windowed statistics, recorded once per batch.
@@ -83,7 +84,21 @@ public final class TaskMetrics implements AutoCloseable {
         String instance = Integer.toString(INSTANCES.incrementAndGet());
         String sensorPrefix = "redis-pubsub-sink:" + connectorName + ":" + instance + ":";
         if (plugin != null) {
-            return new TaskMetrics(new PluginRegistry(plugin), sensorPrefix);
+            PluginRegistry shared = new PluginRegistry(plugin);
+            try {
+                return new TaskMetrics(shared, sensorPrefix);
+            } catch (IllegalArgumentException taken) {
+                // "A metric named ... already exists": an earlier instance of this task still runs in this worker.
+                // The worker starts a task again when stopping it timed out (a put() or a commit that outlived
+                // task.shutdown.graceful.timeout.ms, a broker restart); the old one keeps the names until it ends.
+                // Failing here would leave the task FAILED for good, so this instance reports privately instead.
+                shared.close();
+                log.warn("Task metrics of connector {} are still registered by an earlier instance of this task "
+                        + "whose stop timed out; this instance's metrics are in JMX as {}:type={},connector={},"
+                        + "task-instance={} until the task is restarted", connectorName, FALLBACK_JMX_PREFIX,
+                        FALLBACK_GROUP, connectorName, instance);
+                return new TaskMetrics(new PrivateRegistry(connectorName, instance), sensorPrefix);
+            }
         }
         log.info("This Connect worker has no plugin metrics (KIP-877, Kafka 4.1+); the task's metrics are in JMX as "
                 + "{}:type={},connector={},task-instance={}", FALLBACK_JMX_PREFIX, FALLBACK_GROUP, connectorName, instance);

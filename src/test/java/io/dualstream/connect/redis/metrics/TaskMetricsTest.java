@@ -64,6 +64,39 @@ class TaskMetricsTest {
         }
     }
 
+    /**
+     * Seen with three stock 4.3.1 workers and a broker restart: the worker timed out stopping a task, started it
+     * again while the old instance still held its plugin metrics, and the new one died with "A metric named ...
+     * already exists". The new instance must run, reporting privately.
+     */
+    @Test
+    void aTaskStartedAgainWhileItsEarlierInstanceStillHoldsTheNamesRunsAndReportsPrivately() throws Exception {
+        try (Metrics worker = new Metrics()) {
+            Map<String, String> tags = new LinkedHashMap<>(Map.of("connector", "restarted"));
+            tags.put("task", "1");
+            TaskMetrics stuck = TaskMetrics.register(new TaskContextStub(false, new PluginMetricsImpl(worker, tags)), "restarted");
+            stuck.gauge("records-received-total", "received", () -> 1);
+
+            TaskMetrics again = TaskMetrics.register(new TaskContextStub(false, new PluginMetricsImpl(worker, tags)), "restarted");
+            again.gauge("records-received-total", "received", () -> 2);
+            again.pipelineLatency(4_000_000);
+
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = jmx.queryNames(new ObjectName(TaskMetrics.FALLBACK_JMX_PREFIX + ":type="
+                    + TaskMetrics.FALLBACK_GROUP + ",connector=restarted,*"), null);
+            try {
+                assertEquals(1, names.size(), names.toString());
+                assertEquals(2.0, jmx.getAttribute(names.iterator().next(), "records-received-total"));
+                assertEquals(4.0, jmx.getAttribute(names.iterator().next(), "pipeline-latency-max"));
+                assertEquals(1.0, value(worker, "records-received-total", tags), "the earlier instance keeps its own");
+            } finally {
+                again.close();
+                stuck.close();
+            }
+            assertFalse(worker.metrics().containsKey(new MetricName("records-received-total", "plugins", "", tags)));
+        }
+    }
+
     private static double value(Metrics worker, String name, Map<String, String> tags) {
         return (Double) worker.metric(new MetricName(name, "plugins", "", tags)).metricValue();
     }

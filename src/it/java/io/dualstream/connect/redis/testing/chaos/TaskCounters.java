@@ -32,7 +32,10 @@ final class TaskCounters {
     private final Map<String, Reading> readings = new HashMap<>();
 
     synchronized void sample(StockWorker worker) throws IOException {
-        Map<ObjectName, Map<String, Double>> tasks = worker.numbers("kafka.connect:type=plugins,connector=*,task=*", READ);
+        Map<ObjectName, Map<String, Double>> tasks = new HashMap<>(
+                worker.numbers("kafka.connect:type=plugins,connector=*,task=*", READ));
+        // A task started again while its earlier instance still held the plugin metrics reports privately.
+        tasks.putAll(worker.numbers("io.dualstream.connect.redis:type=redis-pubsub-sink-task,*", READ));
         for (Map.Entry<ObjectName, Map<String, Double>> task : tasks.entrySet()) {
             String connector = task.getKey().getKeyProperty("connector");
             for (Map.Entry<String, Double> value : task.getValue().entrySet()) {
