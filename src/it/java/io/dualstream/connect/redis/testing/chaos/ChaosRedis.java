@@ -57,8 +57,18 @@ public abstract class ChaosRedis implements AutoCloseable {
         return prefix + ":" + SequencedProducer.SOURCE_TYPE + ":k" + key;
     }
 
-    static int named(Jedis jedis, String namePrefix) {
-        return (int) ClientInfo.list(jedis).stream().filter(c -> c.name() != null && c.name().startsWith(namePrefix)).count();
+    /** Per node ({@code host:port}), its connections whose client name starts with {@code namePrefix}; -1 when down. */
+    static Map<String, Integer> connections(List<? extends RedisEndpoint> nodes, String namePrefix) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (RedisEndpoint node : nodes) {
+            try (Jedis jedis = new Jedis(node.host(), node.port(), 2000)) {
+                counts.put(node.host() + ":" + node.port(), (int) ClientInfo.list(jedis).stream()
+                        .filter(c -> c.name() != null && c.name().startsWith(namePrefix)).count());
+            } catch (RuntimeException down) {
+                counts.put(node.host() + ":" + node.port(), -1);
+            }
+        }
+        return counts;
     }
 
     /** One server; its subscriber sees everything with one pattern. */
@@ -88,9 +98,7 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public Map<String, Integer> connections(String namePrefix) {
-            try (Jedis jedis = redis.client()) {
-                return Map.of(redis.host() + ":" + redis.port(), named(jedis, namePrefix));
-            }
+            return connections(List.of(redis), namePrefix);
         }
 
         @Override
@@ -146,15 +154,7 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public Map<String, Integer> connections(String namePrefix) {
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            for (RedisClusterFixture.Node node : cluster.nodes()) {
-                try (Jedis jedis = cluster.client(node)) {
-                    counts.put(node.host() + ":" + node.port(), named(jedis, namePrefix));
-                } catch (RuntimeException down) {
-                    counts.put(node.host() + ":" + node.port(), -1);
-                }
-            }
-            return counts;
+            return connections(cluster.nodes(), namePrefix);
         }
 
         @Override
@@ -240,17 +240,9 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public Map<String, Integer> connections(String namePrefix) {
-            Map<String, Integer> counts = new LinkedHashMap<>();
             List<RedisEndpoint> nodes = new ArrayList<>(sentinels.dataNodes());
             nodes.add(promotable);
-            for (RedisEndpoint node : nodes) {
-                try (Jedis jedis = new Jedis(node.host(), node.port(), 2000)) {
-                    counts.put(node.host() + ":" + node.port(), named(jedis, namePrefix));
-                } catch (RuntimeException down) {
-                    counts.put(node.host() + ":" + node.port(), -1);
-                }
-            }
-            return counts;
+            return connections(nodes, namePrefix);
         }
 
         @Override

@@ -14,16 +14,26 @@ public final class ChaosReport {
     public static List<String> violations(ChaosRig.Result result) {
         List<String> broken = new ArrayList<>();
         boolean configChanged = false;
-        for (ChaosRig.Outcome o : result.outcomes()) {
+        long lostBestEffort = 0;
+        long countedBestEffort = 0;
+        List<ChaosRig.Outcome> outcomes = result.outcomes();
+        for (int i = 0; i < outcomes.size(); i++) {
+            ChaosRig.Outcome o = outcomes.get(i);
             String where = o.connector() + " (" + o.guarantee() + ") after " + o.fault() + " [" + o.detail() + "]";
-            if (o.lost() > 0 && "at-least-once".equals(o.guarantee())) {
+            boolean atLeastOnce = "at-least-once".equals(o.guarantee());
+            if (o.lost() > 0 && atLeastOnce) {
                 broken.add(where + ": " + o.lost() + " events never arrived");
             }
-            if (o.lost() > 0 && !o.fault().needsRedisFailover()) {
+            // Events produced just before a Redis fault may be published (and dropped) in its window.
+            boolean redisNear = o.fault().needsRedisFailover() || outcomes.stream().skip(i + 1)
+                    .filter(next -> next.connector().equals(o.connector())).findFirst()
+                    .map(next -> next.fault().needsRedisFailover()).orElse(false);
+            if (o.lost() > 0 && !redisNear) {
                 broken.add(where + ": " + o.lost() + " events never arrived while Redis was healthy");
             }
-            if (o.lost() > o.counted()) {
-                broken.add(where + ": " + o.lost() + " events never arrived, only " + o.counted() + " counted");
+            if (!atLeastOnce) {
+                lostBestEffort += o.lost();
+                countedBestEffort += o.counted();
             }
             if (o.outOfOrder() > 0) {
                 broken.add(where + ": " + o.outOfOrder() + " events first arrived after a later one of their source");
@@ -33,6 +43,11 @@ public final class ChaosReport {
                         + " records behind the new offsets were published again");
             }
             configChanged |= o.fault() == Fault.CONFIG_CHANGE;
+        }
+        // Counted in notifications (with fan-out, one record drops one per channel), lost in events of one channel.
+        if (lostBestEffort > countedBestEffort) {
+            broken.add("best-effort: " + lostBestEffort + " events never arrived, only " + countedBestEffort
+                    + " notifications counted as not published");
         }
         result.committedButUnseen().forEach((connector, unseen) -> {
             if (unseen > 0 && !"be".equals(connector)) {
@@ -58,12 +73,14 @@ public final class ChaosReport {
     /** One row per fault and connector. */
     public static String table(ChaosRig.Result result) {
         StringBuilder table = new StringBuilder()
-                .append("| Fault | Connector | Tasks RUNNING after | Next commit on every partition after | Events | Lost "
-                        + "| Duplicates | Unpublished, counted | Resent (at-least-once) | Detail |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("| Fault | Connector | Tasks RUNNING after | Next commit on every partition after | Backlog "
+                        + "committed after | Events | Lost | Duplicates | Unpublished, counted | Resent (at-least-once) "
+                        + "| Detail |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ChaosRig.Outcome o : result.outcomes()) {
-            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %d | %,d | %,d | %,d | %s |%n",
-                    o.fault(), o.guarantee(), ChaosRig.seconds(o.running()), ChaosRig.seconds(o.commit()), o.produced(),
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,d | %,d | %,d | %,d | %,d | %s |%n",
+                    o.fault(), o.guarantee(), ChaosRig.seconds(o.running()), ChaosRig.seconds(o.commit()),
+                    ChaosRig.seconds(o.caughtUp()), o.produced(),
                     o.lost(), o.duplicates(), o.counted(), o.redelivered(),
                     o.detail() + (o.fault() == Fault.OFFSET_RESET ? "; " + o.replayed() + " of " + o.replayable()
                             + " published again" : "")));

@@ -41,6 +41,7 @@ public final class ChaosRig implements AutoCloseable {
     public static final String WORKER_VERSION = "4.3.1";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(300);
     private static final int RESET_RECORDS = 500;
 
     /** One connector of the run: its name is its channel prefix. */
@@ -81,7 +82,7 @@ public final class ChaosRig implements AutoCloseable {
 
     /** A fault's measurements, completed by {@link #finish}. */
     private record Window(Fault fault, String detail, Marks start, Duration running, Duration commit,
-                          Map<String, Long> replayable) {
+                          Duration caughtUp, Map<String, Long> replayable) {
     }
 
     /** Where the counts stood at a moment, to take differences over a window. */
@@ -264,7 +265,9 @@ public final class ChaosRig implements AutoCloseable {
             }
         }
         resetting = false;
-        windows.add(new Window(fault, detail, start, recovery[0], recovery[1], replayable));
+        // The next fault waits until the backlog is gone, so that each window's events are published in it.
+        Duration caughtUp = awaitCaughtUp(t0);
+        windows.add(new Window(fault, detail, start, recovery[0], recovery[1], caughtUp, replayable));
     }
 
     private interface PerConnector {
@@ -336,6 +339,26 @@ public final class ChaosRig implements AutoCloseable {
                     + workers.logTails(), e);
         }
         return new Duration[] {running, Duration.ofNanos(System.nanoTime() - t0)};
+    }
+
+    /** Waits until both connectors have committed every event acknowledged by now; returns the time since {@code t0}. */
+    private Duration awaitCaughtUp(long t0) {
+        long[] end = new long[plan.partitions()];
+        for (int partition = 0; partition < end.length; partition++) {
+            end[partition] = producer.endOffset(partition);
+        }
+        Await.until("both connectors to commit the backlog", CATCH_UP_TIMEOUT, () -> {
+            for (Connector connector : CONNECTORS) {
+                Map<Integer, Long> now = committed.getOrDefault(connector.name(), Map.of());
+                for (int partition = 0; partition < end.length; partition++) {
+                    if (now.getOrDefault(partition, -1L) < end[partition]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     private boolean advanced(Map<String, Map<Integer, Long>> baseline) {
@@ -418,7 +441,7 @@ public final class ChaosRig implements AutoCloseable {
 
     /** Per fault and connector: how long recovery took and what the window lost, duplicated and counted. */
     public record Outcome(Fault fault, String detail, String connector, String guarantee, Duration running,
-                          Duration commit, long produced, long lost, long duplicates, long rewinds, long outOfOrder,
+                          Duration commit, Duration caughtUp, long produced, long lost, long duplicates, long rewinds, long outOfOrder,
                           long counted, long redelivered, long replayable, long replayed) {
     }
 
@@ -475,7 +498,7 @@ public final class ChaosRig implements AutoCloseable {
                 long[] countedTo = next.counted().get(connector.name());
                 long replayed = window.fault() == Fault.OFFSET_RESET ? replayed(connector.name()) : 0;
                 outcomes.add(new Outcome(window.fault(), window.detail(), connector.name(), connector.guarantee(),
-                        window.running(), window.commit(), produced, lost, ledgerTo[0] - ledgerFrom[0],
+                        window.running(), window.commit(), window.caughtUp(), produced, lost, ledgerTo[0] - ledgerFrom[0],
                         ledgerTo[1] - ledgerFrom[1], ledgerTo[2] - ledgerFrom[2], countedTo[0] - countedFrom[0],
                         countedTo[1] - countedFrom[1], window.replayable().getOrDefault(connector.name(), 0L), replayed));
             }
