@@ -31,6 +31,9 @@ class PackagedChaosIT {
     private static final List<Fault> FAULTS = List.of(Fault.WORKER_KILL, Fault.ZOMBIE, Fault.REDIS_FAILOVER,
             Fault.BROKER_RESTART);
 
+    /** From a fault until every partition of both connectors has committed past where it stood. */
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(90);
+
     @TempDir
     Path dir;
 
@@ -48,6 +51,11 @@ class PackagedChaosIT {
             System.out.println(ChaosReport.table(result));
             assertEquals(FAULTS.size() * ChaosRig.CONNECTORS.size(), result.outcomes().size());
             assertTrue(result.produced() > 30_000, "events flowed: " + result.produced());
+            for (ChaosRig.Outcome outcome : result.outcomes()) {
+                // Measured: 10 to 25 s (BENCHMARKS.md section 8); the bound leaves room for a loaded CI machine.
+                assertTrue(outcome.commit().compareTo(RECOVERY_BOUND) < 0, outcome.fault() + ": every partition "
+                        + "committed again only after " + outcome.commit() + "\n" + ChaosReport.table(result));
+            }
             List<String> violations = ChaosReport.violations(result);
             assertTrue(violations.isEmpty(), String.join("\n", violations) + "\n" + ChaosReport.table(result)
                     + rig.logTails());

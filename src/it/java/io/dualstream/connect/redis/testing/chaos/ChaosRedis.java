@@ -57,6 +57,15 @@ public abstract class ChaosRedis implements AutoCloseable {
         return prefix + ":" + SequencedProducer.SOURCE_TYPE + ":k" + key;
     }
 
+    /** One {@code PSUBSCRIBE PREFIX:*} per prefix: the sentinels' own {@code __sentinel__:hello} stays out. */
+    static List<Subscriber> byPrefix(RedisEndpoint node, List<String> prefixes, BiConsumer<String, String> sink) {
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (String prefix : prefixes) {
+            subscribers.add(Subscriber.psubscribe(node, prefix + ":*").forwardTo(sink));
+        }
+        return subscribers;
+    }
+
     /** Per node ({@code host:port}), its connections whose client name starts with {@code namePrefix}; -1 when down. */
     static Map<String, Integer> connections(List<? extends RedisEndpoint> nodes, String namePrefix) {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -83,7 +92,7 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink) {
-            subscribers.add(Subscriber.psubscribe(redis, "*").forwardTo(sink));
+            subscribers.addAll(byPrefix(redis, prefixes, sink));
         }
 
         @Override
@@ -171,8 +180,11 @@ public abstract class ChaosRedis implements AutoCloseable {
      * it turns into a master or points at a new one ({@code CLIENT KILL TYPE pubsub}). So the subscriber is on a
      * replica of a replica: the fixture's replica is made unpromotable ({@code replica-priority 0}) and feeds the
      * observer node; Sentinel only learns of a master's direct replicas, and this one is never a master. A third
-     * data node, replica of the master, is the one promoted. Faults alternate: the fixture's first master killed
-     * (and started again), then a {@code SENTINEL FAILOVER} back to it.
+     * data node, replica of the master, is the one promoted. Each fault kills the master (and starts it again);
+     * the two promotable nodes take turns. A graceful {@code SENTINEL FAILOVER} is left out: until the sentinels
+     * announce the switch, the old master still takes {@code PUBLISH} and delivers to its own subscribers only,
+     * which a subscriber on the new master's side cannot see (a gateway that follows the sentinels, as the
+     * connector does, is on the old master then and receives them).
      */
     static final class Sentinel extends ChaosRedis {
         private final RedisSentinelFixture sentinels = RedisSentinelFixture.start();
@@ -180,7 +192,7 @@ public abstract class ChaosRedis implements AutoCloseable {
         private final RedisSentinelFixture.Node feeder = sentinels.replica();
         private final RedisFixture promotable;
         private final RedisFixture observer;
-        private Subscriber subscriber;
+        private final List<Subscriber> subscribers = new ArrayList<>();
 
         Sentinel() {
             try (Jedis jedis = sentinels.client(feeder)) {
@@ -216,7 +228,7 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public void observe(List<String> prefixes, int keys, BiConsumer<String, String> sink) {
-            subscriber = Subscriber.psubscribe(observer, "*").forwardTo(sink);
+            subscribers.addAll(byPrefix(observer, prefixes, sink));
         }
 
         @Override
@@ -227,15 +239,21 @@ public abstract class ChaosRedis implements AutoCloseable {
         @Override
         public String fault() {
             RedisSentinelFixture.Node master = sentinels.master();
-            if (master.equals(first)) {
+            boolean firstIsMaster = master.equals(first);
+            if (firstIsMaster) {
                 sentinels.kill(first);
-                RedisSentinelFixture.Node promoted = sentinels.awaitNewMaster(first);
-                sentinels.restart(first);
-                return "SIGKILL of the Sentinel master " + first.port() + ", " + promoted.port() + " promoted";
+            } else {
+                promotable.kill();
             }
-            // SENTINEL FAILOVER picks the best replica: only the first master can be promoted (priority 0 elsewhere).
-            RedisSentinelFixture.Node promoted = sentinels.failover();
-            return "SENTINEL FAILOVER from " + master.port() + " to " + promoted.port();
+            // Only these two can be promoted (priority 0 elsewhere): each fault kills one and promotes the other.
+            RedisSentinelFixture.Node promoted = sentinels.awaitNewMaster(master);
+            if (firstIsMaster) {
+                sentinels.restart(first);
+            } else {
+                promotable.restart(); // as a replica of the first master again (its --replicaof)
+                sentinels.awaitStable(RedisSentinelFixture.FORM_TIMEOUT);
+            }
+            return "SIGKILL of the Sentinel master " + master.port() + ", " + promoted.port() + " promoted";
         }
 
         @Override
@@ -247,9 +265,7 @@ public abstract class ChaosRedis implements AutoCloseable {
 
         @Override
         public void close() {
-            if (subscriber != null) {
-                subscriber.close();
-            }
+            subscribers.forEach(Subscriber::close);
             observer.close();
             promotable.close();
             sentinels.close();
