@@ -46,9 +46,6 @@ public final class ChaosRig implements AutoCloseable {
 
     /** One connector of the run: its name is its channel prefix. */
     public record Connector(String name, String guarantee) {
-        public boolean atLeastOnce() {
-            return "at-least-once".equals(guarantee);
-        }
     }
 
     /** What a run is made of. {@code maxRatePerTask} 0 leaves pacing off. */
@@ -150,20 +147,12 @@ public final class ChaosRig implements AutoCloseable {
         return config;
     }
 
-    public ChaosRedis redis() {
-        return redis;
-    }
-
     public WorkerGroup workers() {
         return workers;
     }
 
     public NotificationLedger ledger() {
         return ledger;
-    }
-
-    public SequencedProducer producer() {
-        return producer;
     }
 
     /** Lets events flow for {@code duration} with no fault. */
@@ -180,7 +169,7 @@ public final class ChaosRig implements AutoCloseable {
         long t0 = System.nanoTime();
         Map<String, Map<Integer, Long>> baseline = committedNow();
         Map<String, Long> replayable = new HashMap<>();
-        Duration[] recovery = null;
+        Recovery recovery = null;
         String detail;
         switch (fault) {
             case WORKER_KILL -> {
@@ -267,7 +256,7 @@ public final class ChaosRig implements AutoCloseable {
         resetting = false;
         // The next fault waits until the backlog is gone, so that each window's events are published in it.
         Duration caughtUp = awaitCaughtUp(t0);
-        windows.add(new Window(fault, detail, start, recovery[0], recovery[1], caughtUp, replayable));
+        windows.add(new Window(fault, detail, start, recovery.running(), recovery.commit(), caughtUp, replayable));
     }
 
     private interface PerConnector {
@@ -326,7 +315,11 @@ public final class ChaosRig implements AutoCloseable {
 
     private final List<ResetRange> resetRanges = new ArrayList<>();
 
-    private Duration[] awaitRecovery(long t0, Map<String, Map<Integer, Long>> baseline) {
+    /** From a fault until its tasks run on live workers, and until every partition committed past its offset then. */
+    private record Recovery(Duration running, Duration commit) {
+    }
+
+    private Recovery awaitRecovery(long t0, Map<String, Map<Integer, Long>> baseline) {
         for (Connector connector : CONNECTORS) {
             workers.awaitRunning(connector.name(), plan.tasks(), RECOVERY_TIMEOUT);
         }
@@ -338,7 +331,7 @@ public final class ChaosRig implements AutoCloseable {
             throw new AssertionError(e.getMessage() + "\ncommitted " + committed + "\nbaseline " + baseline + "\n"
                     + workers.logTails(), e);
         }
-        return new Duration[] {running, Duration.ofNanos(System.nanoTime() - t0)};
+        return new Recovery(running, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Waits until both connectors have committed every event acknowledged by now; returns the time since {@code t0}. */

@@ -1,7 +1,5 @@
 package io.dualstream.connect.redis.testing.chaos;
 
-import java.io.IOException;
-
 /**
  * What can go wrong while events flow, and the reason its duplicates have. Each is applied to both connectors at
  * once; {@link ChaosRig#inject} measures the recovery and the window's losses around it.
@@ -15,10 +13,11 @@ public enum Fault {
             "records after the last commit of each task stopped mid-batch"),
     BROKER_RESTART("the Kafka broker stopped for 5 s and started again",
             "batches whose commit failed while the broker was away, redelivered"),
-    REDIS_FAILOVER("a Redis failover (see the topology) alone",
-            "at-least-once: batches resent after a failed pipeline"),
-    REDIS_AND_WORKER("a Redis failover and a SIGKILL of the busiest worker at the same moment",
-            "both of the above"),
+    REDIS_FAILOVER("the Redis master SIGKILLed, and started again once another is promoted (cluster: a shard not "
+            + "failed before in the run; Sentinel: the two promotable nodes take turns)",
+            "none: at-least-once resends only what the failing node did not take"),
+    REDIS_AND_WORKER("the Redis master and the busiest worker SIGKILLed at the same moment",
+            "the killed worker's, as for WORKER_KILL"),
     PAUSE_RESUME("PUT /connectors/NAME/pause, 5 s, PUT /connectors/NAME/resume", "none expected"),
     RESTART_TASKS("POST /connectors/NAME/restart?includeTasks=true", "records after the last commit of each restarted task"),
     CONFIG_CHANGE("PUT /connectors/NAME/config: a second channel template (fan-out) and redis.pipeline.size=100",
@@ -45,10 +44,5 @@ public enum Fault {
 
     public boolean needsRedisFailover() {
         return this == REDIS_FAILOVER || this == REDIS_AND_WORKER;
-    }
-
-    /** An action on the rig that may talk to the workers' REST APIs. */
-    interface Action {
-        String run() throws IOException, InterruptedException;
     }
 }
