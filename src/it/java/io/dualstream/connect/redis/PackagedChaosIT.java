@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The short chaos pass: three stock Kafka Connect 4.3.1 workers with the packaged plugin, a best-effort and an
  * at-least-once connector (6 tasks each over 12 partitions, pacing on) publishing with SPUBLISH to a 3+3 Redis
  * Cluster, 1,000 events a second. While they flow: the busiest worker SIGKILLed, another frozen until its tasks run
- * and commit elsewhere and then woken, a Redis master SIGKILLed, the broker restarted. After each, both connectors must run and commit
- * again; then nothing at-least-once may be lost, nothing best-effort lost without a counter, no source's events
- * out of order, no committed offset ahead of what arrived or going back. The full matrix and the soak are
+ * and commit elsewhere and then woken, a Redis master SIGKILLed, the broker restarted. After each, both connectors
+ * must run and commit again; then nothing at-least-once may be lost, nothing best-effort lost without a counter,
+ * no source's events out of order, no committed offset ahead of what arrived or going back. The full matrix and the soak are
  * benchmarks ({@code src/bench/run chaos}, {@code src/bench/run soak}; BENCHMARKS.md).
  */
 class PackagedChaosIT {
