@@ -1,7 +1,7 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.publish.RedisHealth;
-import io.dualstream.connect.redis.security.RedisAccessCheck;
+import io.dualstream.connect.redis.publish.RedisProbe;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
@@ -233,7 +233,7 @@ class SecurityIT {
     @Test
     void anUnreachableRedisIsLoggedButNotAnErrorSoTheConnectorCanBeCreatedWhileRedisIsDown() throws IOException {
         Map<String, String> props = config(RedisProcess.freePort());
-        try (LogCapture log = LogCapture.of(RedisAccessCheck.class)) {
+        try (LogCapture log = LogCapture.of(RedisProbe.class)) {
             assertEquals(Map.of(), errors(props));
             assertTrue(log.lines().stream().anyMatch(l -> l.message().contains("Could not reach Redis")), log.lines().toString());
         }

@@ -1,11 +1,10 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.security.RedisAccessCheck;
+import io.dualstream.connect.redis.publish.RedisProbe;
+import io.dualstream.connect.redis.publish.RedisTopology;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -19,16 +18,16 @@ import java.util.Map;
  */
 public class RedisPubSubSinkConnector extends SinkConnector {
 
-    private final RedisAccessCheck.Dialer dialer;
+    private final Validator validator;
     private Map<String, String> props;
 
     public RedisPubSubSinkConnector() {
-        this(RedisAccessCheck.NETWORK);
+        this(RedisTopology::probe);
     }
 
     /** For unit tests: validate() talks to Redis only through {@code dialer}. */
-    RedisPubSubSinkConnector(RedisAccessCheck.Dialer dialer) {
-        this.dialer = dialer;
+    RedisPubSubSinkConnector(RedisProbe.Dialer dialer) {
+        this.validator = new Validator(dialer);
     }
 
     @Override
@@ -69,36 +68,6 @@ public class RedisPubSubSinkConnector extends SinkConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
-        boolean singleSettingsValid = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-        if (singleSettingsValid) {
-            Map<String, String> errors;
-            try {
-                errors = RedisPubSubSinkConfig.crossFieldErrors(RedisPubSubSinkConfig.CONFIG_DEF.parse(connectorConfigs));
-            } catch (ConfigException e) {
-                errors = Map.of();
-            }
-            if (errors.isEmpty()) {
-                errors = redisErrors(connectorConfigs);
-            }
-            for (ConfigValue value : result.configValues()) {
-                String error = errors.get(value.name());
-                if (error != null) {
-                    value.addErrorMessage(error);
-                }
-            }
-        }
-        return result;
-    }
-
-    /** Asks Redis, once the settings are valid on paper, whether TLS, the credentials and PUBLISH work. */
-    private Map<String, String> redisErrors(Map<String, String> connectorConfigs) {
-        RedisPubSubSinkConfig config;
-        try {
-            config = new RedisPubSubSinkConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            return Map.of();
-        }
-        return RedisAccessCheck.check(config, dialer);
+        return validator.validate(connectorConfigs);
     }
 }

@@ -11,6 +11,7 @@ import io.dualstream.connect.redis.publish.DeliveryPolicy;
 import io.dualstream.connect.redis.publish.NotificationPublisher;
 import io.dualstream.connect.redis.publish.Pacing;
 import io.dualstream.connect.redis.publish.RedisHealth;
+import io.dualstream.connect.redis.publish.RedisTopology;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
@@ -44,7 +45,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(RedisPubSubSinkTask.class);
     static final long LOG_INTERVAL_MS = 30_000L;
 
-    private final BiFunction<RedisPubSubSinkConfig, String, NotificationPublisher> publisherFactory;
+    private final BiFunction<RedisTopology, String, NotificationPublisher> publisherFactory;
     private final Time time;
 
     private NotificationMapper mapper;
@@ -61,11 +62,11 @@ public class RedisPubSubSinkTask extends SinkTask {
     private volatile long received;
 
     public RedisPubSubSinkTask() {
-        this((config, clientName) -> config.topology().publisher(clientName), Time.SYSTEM);
+        this(RedisTopology::publisher, Time.SYSTEM);
     }
 
     /** Test seam: choose the Redis client and the clock. */
-    RedisPubSubSinkTask(BiFunction<RedisPubSubSinkConfig, String, NotificationPublisher> publisherFactory, Time time) {
+    RedisPubSubSinkTask(BiFunction<RedisTopology, String, NotificationPublisher> publisherFactory, Time time) {
         this.publisherFactory = publisherFactory;
         this.time = time;
     }
@@ -86,9 +87,10 @@ public class RedisPubSubSinkTask extends SinkTask {
         badRecords = new BadRecordHandler(config.malformedBehavior(), config.nullValueBehavior(),
                 errantRecordReporter(), time, LOG_INTERVAL_MS);
         metrics = TaskMetrics.register(context, props.get("name"));
-        publisher = pacing.pace(publisherFactory.apply(config, clientName(props.get("name"))));
+        RedisTopology topology = RedisTopology.of(config);
+        publisher = pacing.pace(publisherFactory.apply(topology, clientName(props.get("name"))));
         boolean atLeastOnce = config.deliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE;
-        RedisHealth health = new RedisHealth(config.topology().describe(), time, config.retryBackoffMs(),
+        RedisHealth health = new RedisHealth(topology.describe(), time, config.retryBackoffMs(),
                 config.retryBackoffMaxMs(), LOG_INTERVAL_MS, atLeastOnce);
         health.onRecordAge(metrics::recordAge);
         delivery = atLeastOnce ? new AtLeastOnceDelivery(publisher, health, context, metrics::pipelineLatency)

@@ -2,7 +2,8 @@ package io.dualstream.connect.redis;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.publish.PublishCommand;
+import io.dualstream.connect.redis.config.PublishCommand;
+import io.dualstream.connect.redis.publish.RedisTopology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class ExampleConfigsTest {
         RedisPubSubSinkConfig sentinel = new RedisPubSubSinkConfig(jsonConfig("config/redis-pubsub-sink-sentinel.json"));
         assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL, sentinel.mode());
         assertEquals("master 'mymaster' (sentinels [sentinel-1:26379, sentinel-2:26379, sentinel-3:26379])",
-                sentinel.topology().describe());
+                RedisTopology.of(sentinel).describe());
         // Apart from the Redis settings, they configure the same connector as the standalone example.
         Map<String, String> base = jsonExample();
         for (Map<String, String> example : List.of(jsonConfig("config/redis-pubsub-sink-cluster.json"),

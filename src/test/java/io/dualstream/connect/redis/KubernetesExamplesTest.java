@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.RedisMode;
-import io.dualstream.connect.redis.publish.PublishCommand;
+import io.dualstream.connect.redis.config.PublishCommand;
 import io.dualstream.connect.redis.testing.TestCertificates;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.BeforeAll;

@@ -47,9 +47,9 @@ class ClusterPublisherIT {
     }
 
     static NotificationPublisher publisher(RedisClusterFixture cluster, String command) {
-        return new RedisPubSubSinkConfig(Map.of("redis.mode", "cluster", "redis.uri", cluster.seedUri(),
-                "redis.publish.command", command, "redis.timeout.ms", "1000", "redis.retry.backoff.ms", "50",
-                "redis.retry.backoff.max.ms", "500")).topology().publisher(CLIENT);
+        return RedisTopology.of(new RedisPubSubSinkConfig(Map.of("redis.mode", "cluster",
+                "redis.uri", cluster.seedUri(), "redis.publish.command", command, "redis.timeout.ms", "1000", "redis.retry.backoff.ms", "50",
+                "redis.retry.backoff.max.ms", "500"))).publisher(CLIENT);
     }
 
     /** {@code perChannel} notifications on each of {@code channels}, interleaved: c0#0, c1#0, ..., c0#1, ... */

@@ -28,9 +28,9 @@ class SentinelPublisherIT {
             "events:user:octocat".getBytes(StandardCharsets.UTF_8), "{\"id\":\"1\"}".getBytes(StandardCharsets.UTF_8)));
 
     static NotificationPublisher publisher(RedisSentinelFixture sentinels) {
-        return new RedisPubSubSinkConfig(Map.of("redis.mode", "sentinel", "redis.uri", sentinels.sentinelUris(),
-                "redis.sentinel.master", sentinels.masterName(), "redis.timeout.ms", "1000"))
-                .topology().publisher(CLIENT);
+        return RedisTopology.of(new RedisPubSubSinkConfig(Map.of("redis.mode", "sentinel",
+                "redis.uri", sentinels.sentinelUris(), "redis.sentinel.master", sentinels.masterName(),
+                "redis.timeout.ms", "1000"))).publisher(CLIENT);
     }
 
     static long named(RedisSentinelFixture sentinels, Node node) {

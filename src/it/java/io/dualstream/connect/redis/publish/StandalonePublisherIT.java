@@ -43,7 +43,7 @@ class StandalonePublisherIT {
         if (password != null) {
             props.put("redis.password", password);
         }
-        return new RedisPubSubSinkConfig(props).topology().publisher("publisher-it");
+        return RedisTopology.of(new RedisPubSubSinkConfig(props)).publisher("publisher-it");
     }
 
     @Test

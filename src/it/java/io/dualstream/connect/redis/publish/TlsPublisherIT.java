@@ -63,7 +63,8 @@ class TlsPublisherIT {
     }
 
     private static NotificationPublisher publisher(String uri) {
-        return new RedisPubSubSinkConfig(Map.of("redis.uri", uri, "redis.timeout.ms", "3000")).topology().publisher("tls-it");
+        return RedisTopology.of(new RedisPubSubSinkConfig(Map.of("redis.uri", uri, "redis.timeout.ms", "3000")))
+                .publisher("tls-it");
     }
 
     @Test

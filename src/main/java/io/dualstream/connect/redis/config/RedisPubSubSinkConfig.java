@@ -7,26 +7,24 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-import io.dualstream.connect.redis.publish.ClusterTopology;
-import io.dualstream.connect.redis.publish.PublishCommand;
-import io.dualstream.connect.redis.publish.RedisClientSettings;
-import io.dualstream.connect.redis.publish.RedisTopology;
-import io.dualstream.connect.redis.publish.SentinelTopology;
-import io.dualstream.connect.redis.publish.StandaloneTopology;
-import redis.clients.jedis.HostAndPort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Every setting of the connector, with its documentation, defaults, validators and cross-field checks. */
+/**
+ * Every setting of the connector, with its documentation, defaults, validators and cross-field checks, as a value:
+ * it parses and checks the settings and hands out typed values. It builds no client; {@code publish} turns it into
+ * a topology ({@code RedisTopology.of}) and client settings ({@code RedisClientSettings.of}).
+ *
+ * @throws InvalidSettingException (from the constructor) for settings that are each valid but do not fit together,
+ *         every one of them on the setting to fix
+ */
 public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     private static final String REDIS_GROUP = "Redis";
@@ -227,7 +225,6 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     private final RedisUris uris;
     private final RedisMode mode;
-    private final RedisTopology topology;
     private final ChannelTemplates channelTemplates;
     private final NotificationFields notificationFields;
 
@@ -240,10 +237,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         notificationFields = NotificationFields.parse(getList(NOTIFICATION_FIELDS_CONFIG));
         Map<String, String> errors = crossFieldErrors(values());
         if (!errors.isEmpty()) {
-            String key = errors.keySet().iterator().next();
-            throw new ConfigException("Invalid configuration " + key + ": " + errors.get(key));
+            throw new InvalidSettingException(errors);
         }
-        topology = mode.topology(addresses(), sentinelMaster(), clientSettings());
     }
 
     private static ConfigDef configDef() {
@@ -331,12 +326,11 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     }
 
     /**
-     * Checks that involve more than one setting, keyed by the setting to blame. The constructor fails on the
-     * first; the connector's {@code validate()} reports each on its key.
+     * Checks that involve more than one setting, keyed by the setting to blame; the constructor throws them all.
      *
      * @param values settings already parsed by {@link #CONFIG_DEF}
      */
-    public static Map<String, String> crossFieldErrors(Map<String, ?> values) {
+    private static Map<String, String> crossFieldErrors(Map<String, ?> values) {
         Map<String, String> errors = new LinkedHashMap<>();
         RedisMode mode = modeOf(values);
         RedisUris uris = urisOf(values);
@@ -450,35 +444,33 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         return mode;
     }
 
-    /** How to reach Redis; builds the task's publisher and validate()'s probe. */
-    public RedisTopology topology() {
-        return topology;
+    /**
+     * Every node of redis.uri, in order: the one server (standalone), the seed nodes (cluster) or the sentinels;
+     * they share one scheme and one set of credentials.
+     */
+    public List<RedisEndpoint> endpoints() {
+        return uris.endpoints();
     }
 
-    private List<HostAndPort> addresses() {
-        List<HostAndPort> addresses = new ArrayList<>();
-        for (RedisEndpoint endpoint : uris.endpoints()) {
-            addresses.add(new HostAndPort(endpoint.host(), endpoint.port()));
-        }
-        return addresses;
-    }
-
-    private String sentinelMaster() {
+    /** redis.mode=sentinel: the master's name, from redis.sentinel.master or the URI's #NAME; otherwise {@code null}. */
+    public String sentinelMaster() {
         String master = getString(REDIS_SENTINEL_MASTER_CONFIG);
         return master != null ? master : uris.sentinelMaster();
     }
 
-    public PublishCommand publishCommand() {
-        return PublishCommand.parse(getString(REDIS_PUBLISH_COMMAND_CONFIG));
+    /** The sentinels' own ACL user, or {@code null}. */
+    public String sentinelUser() {
+        return getString(REDIS_SENTINEL_USERNAME_CONFIG);
     }
 
-    /** How every connection is made; TLS material is loaded when a connection is first configured. */
-    public RedisClientSettings clientSettings() {
-        Password sentinelPassword = getPassword(REDIS_SENTINEL_PASSWORD_CONFIG);
-        return new RedisClientSettings(timeoutMs(), user(), password(), endpoint().database(),
-                endpoint().tls() ? tls() : null, getString(REDIS_SENTINEL_USERNAME_CONFIG),
-                sentinelPassword == null ? null : sentinelPassword.value(), pipelineSize(), publishCommand(),
-                retryBackoffMs(), retryBackoffMaxMs());
+    /** The sentinels' own password, or {@code null}. */
+    public String sentinelPassword() {
+        Password password = getPassword(REDIS_SENTINEL_PASSWORD_CONFIG);
+        return password == null ? null : password.value();
+    }
+
+    public PublishCommand publishCommand() {
+        return PublishCommand.parse(getString(REDIS_PUBLISH_COMMAND_CONFIG));
     }
 
     /** The user from redis.uri or redis.username, or {@code null}. */
@@ -596,20 +588,12 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 + (coalesceCountField() != null ? ", notification.coalesce=true (count field " + coalesceCountField() + ")" : "");
     }
 
-    /** redis.mode: each value builds its topology; this is the one place that chooses. */
+    /** redis.mode; {@code RedisTopology.of} is the one place that turns it into a way of reaching Redis. */
     public enum RedisMode {
         STANDALONE, CLUSTER, SENTINEL;
 
         public String value() {
             return name().toLowerCase(Locale.ROOT);
-        }
-
-        RedisTopology topology(List<HostAndPort> nodes, String sentinelMaster, RedisClientSettings settings) {
-            return switch (this) {
-                case STANDALONE -> new StandaloneTopology(nodes.get(0), settings);
-                case CLUSTER -> new ClusterTopology(nodes, settings);
-                case SENTINEL -> new SentinelTopology(nodes, sentinelMaster, settings);
-            };
         }
     }
 

@@ -212,7 +212,7 @@ final class ClusterPublisher implements NotificationPublisher {
 
     private void write(Map<HostAndPort, NodePipeline> pipelines, List<Notification> batch, BatchOutcome outcome) {
         for (NodePipeline pipeline : pipelines.values()) {
-            pipeline.write(batch, settings.command().protocolCommand(), settings.pipelineSize(), outcome);
+            pipeline.write(batch, settings.protocolCommand(), settings.pipelineSize(), outcome);
         }
     }
 
@@ -277,7 +277,7 @@ final class ClusterPublisher implements NotificationPublisher {
             nodeFailed(target);
             return;
         }
-        pipeline.write(batch, settings.command().protocolCommand(), 1, outcome);
+        pipeline.write(batch, settings.protocolCommand(), 1, outcome);
         pipeline.read(outcome);
         if (pipeline.failed()) {
             nodeFailed(target);

@@ -1,9 +1,13 @@
 package io.dualstream.connect.redis.publish;
 
+import io.dualstream.connect.redis.config.PublishCommand;
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.config.TlsSettings;
 import io.dualstream.connect.redis.security.TlsContexts;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
  * How every connection of the connector is made, whatever the topology: timeouts, credentials (the data nodes'
@@ -14,6 +18,22 @@ import redis.clients.jedis.JedisClientConfig;
 public record RedisClientSettings(int timeoutMs, String user, String password, int database, TlsSettings tls,
                                   String sentinelUser, String sentinelPassword, int pipelineSize,
                                   PublishCommand command, long retryBackoffMs, long retryBackoffMaxMs) {
+
+    /** The one place the configuration becomes connection settings; TLS files are read when a connection is set up. */
+    public static RedisClientSettings of(RedisPubSubSinkConfig config) {
+        return new RedisClientSettings(config.timeoutMs(), config.user(), config.password(),
+                config.endpoint().database(), config.endpoint().tls() ? config.tls() : null, config.sentinelUser(),
+                config.sentinelPassword(), config.pipelineSize(), config.publishCommand(), config.retryBackoffMs(),
+                config.retryBackoffMaxMs());
+    }
+
+    /** The Redis command that publishes, as Jedis writes it. */
+    public ProtocolCommand protocolCommand() {
+        return switch (command) {
+            case PUBLISH -> Protocol.Command.PUBLISH;
+            case SPUBLISH -> Protocol.Command.SPUBLISH;
+        };
+    }
 
     /** For connections to the nodes that publish, named so that {@code CLIENT LIST} shows whose they are. */
     public JedisClientConfig dataNode(String clientName) {

@@ -11,7 +11,6 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.Delay;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -70,8 +69,7 @@ final class SentinelLocator implements NodeLocator {
     @Override
     public void verify(NodeConnection connection) {
         Object role = connection.executeCommand(new CommandArguments(Protocol.Command.ROLE));
-        String name = role instanceof List<?> fields && !fields.isEmpty() && fields.get(0) instanceof byte[] bytes
-                ? SafeEncoder.encode(bytes) : String.valueOf(role);
+        String name = RedisReplies.text(role instanceof List<?> fields && !fields.isEmpty() ? fields.get(0) : role);
         if (!"master".equals(name)) {
             throw new JedisException(connection.address() + " is a " + name + ", no longer the master of '" + master
                     + "'; waiting for the sentinels to name the new one");

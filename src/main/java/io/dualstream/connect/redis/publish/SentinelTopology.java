@@ -1,16 +1,15 @@
 package io.dualstream.connect.redis.publish;
 
+import io.dualstream.connect.redis.config.InvalidSettingException;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_SENTINEL_MASTER_CONFIG;
 import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.REDIS_SENTINEL_PASSWORD_CONFIG;
@@ -32,7 +31,7 @@ public final class SentinelTopology implements RedisTopology {
     @Override
     public NotificationPublisher publisher(String clientName) {
         return new SingleNodePublisher(new SentinelLocator(master, sentinels, settings.dataNode(clientName),
-                settings.sentinel(clientName)), settings.dataNode(clientName), settings.pipelineSize(), settings.command());
+                settings.sentinel(clientName)), settings.dataNode(clientName), settings.pipelineSize(), settings.protocolCommand());
     }
 
     /** Asks each sentinel for the master, then connects to it. */
@@ -46,7 +45,8 @@ public final class SentinelTopology implements RedisTopology {
                 Object address = connection.executeCommand(new CommandArguments(Protocol.Command.SENTINEL)
                         .add("GET-MASTER-ADDR-BY-NAME").add(this.master));
                 if (address instanceof List<?> hostPort && hostPort.size() == 2) {
-                    master = new HostAndPort(text(hostPort.get(0)), Integer.parseInt(text(hostPort.get(1))));
+                    master = new HostAndPort(RedisReplies.text(hostPort.get(0)),
+                            Integer.parseInt(RedisReplies.text(hostPort.get(1))));
                     break;
                 }
                 known.addAll(masterNames(connection));
@@ -65,22 +65,20 @@ public final class SentinelTopology implements RedisTopology {
         if (unreachable != null && known.isEmpty()) {
             throw unreachable;
         }
-        throw new ProbeException(REDIS_SENTINEL_MASTER_CONFIG, "the sentinels monitor no master named '" + this.master
+        throw new InvalidSettingException(REDIS_SENTINEL_MASTER_CONFIG, "the sentinels monitor no master named '" + this.master
                 + "'" + (known.isEmpty() ? "" : "; they monitor " + known) + ". Set redis.sentinel.master (or the "
                 + "#name of a redis-sentinel:// URI) to one of them.");
     }
 
-    private ProbeException sentinelRefused(HostAndPort sentinel, JedisDataException e) {
+    private InvalidSettingException sentinelRefused(HostAndPort sentinel, JedisDataException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        String upper = message.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.contains("INVALID PASSWORD")
-                || upper.contains("INVALID USERNAME") || upper.startsWith("NOPERM")) {
-            return new ProbeException(REDIS_SENTINEL_PASSWORD_CONFIG, "the sentinel at " + sentinel
+        if (RedisReplies.Refusal.of(message) != RedisReplies.Refusal.OTHER) {
+            return new InvalidSettingException(REDIS_SENTINEL_PASSWORD_CONFIG, "the sentinel at " + sentinel
                     + " refused the connection (" + message + "). Sentinels have credentials of their own: set "
                     + "redis.sentinel.username and redis.sentinel.password (redis.username and redis.password are "
                     + "for the master).");
         }
-        return new ProbeException(REDIS_URI_CONFIG, sentinel + " did not answer as a Sentinel (" + message + "); "
+        return new InvalidSettingException(REDIS_URI_CONFIG, sentinel + " did not answer as a Sentinel (" + message + "); "
                 + "with redis.mode=sentinel, redis.uri lists the sentinels (usually port 26379), not the data nodes.");
     }
 
@@ -91,18 +89,14 @@ public final class SentinelTopology implements RedisTopology {
             for (Object entry : list) {
                 if (entry instanceof List<?> fields) {
                     for (int i = 0; i + 1 < fields.size(); i += 2) {
-                        if ("name".equals(text(fields.get(i)))) {
-                            names.add(text(fields.get(i + 1)));
+                        if ("name".equals(RedisReplies.text(fields.get(i)))) {
+                            names.add(RedisReplies.text(fields.get(i + 1)));
                         }
                     }
                 }
             }
         }
         return names;
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(reply);
     }
 
     @Override

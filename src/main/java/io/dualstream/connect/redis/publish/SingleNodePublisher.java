@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.publish;
 
 import io.dualstream.connect.redis.mapping.Notification;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.List;
@@ -17,11 +18,11 @@ final class SingleNodePublisher implements NotificationPublisher {
     private final NodeLocator locator;
     private final JedisClientConfig clientConfig;
     private final int pipelineSize;
-    private final PublishCommand command;
+    private final ProtocolCommand command;
     private NodeConnection connection;
     private final ReplyGuard replies = new ReplyGuard();
 
-    SingleNodePublisher(NodeLocator locator, JedisClientConfig clientConfig, int pipelineSize, PublishCommand command) {
+    SingleNodePublisher(NodeLocator locator, JedisClientConfig clientConfig, int pipelineSize, ProtocolCommand command) {
         this.locator = locator;
         this.clientConfig = clientConfig;
         this.pipelineSize = pipelineSize;
@@ -46,7 +47,7 @@ final class SingleNodePublisher implements NotificationPublisher {
         for (int i = 0; i < size; i++) {
             pipeline.add(i);
         }
-        pipeline.write(notifications, command.protocolCommand(), pipelineSize, outcome);
+        pipeline.write(notifications, command, pipelineSize, outcome);
         if (pipeline.failed()) {
             closeConnection();
             return Replies.of(outcome.result());

@@ -26,7 +26,7 @@ public final class StandaloneTopology implements RedisTopology {
             public String toString() {
                 return node.toString();
             }
-        }, settings.dataNode(clientName), settings.pipelineSize(), settings.command());
+        }, settings.dataNode(clientName), settings.pipelineSize(), settings.protocolCommand());
     }
 
     @Override

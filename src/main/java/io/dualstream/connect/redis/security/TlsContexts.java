@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.security;
 
+import io.dualstream.connect.redis.config.InvalidSettingException;
 import io.dualstream.connect.redis.config.TlsSettings;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
@@ -77,7 +78,7 @@ public final class TlsContexts {
     }
 
     /**
-     * @throws TlsSetupException naming the setting to fix when a file cannot be used (never echoing a password)
+     * @throws InvalidSettingException naming the setting to fix when a file cannot be used (never echoing a password)
      */
     public static SslOptions sslOptions(TlsSettings tls) {
         // FULL checks the chain and the host name (HTTPS endpoint identification); CA the chain only.
@@ -96,7 +97,7 @@ public final class TlsContexts {
         try {
             options.createSslContext();
         } catch (IOException | GeneralSecurityException e) {
-            throw new TlsSetupException(tls.keystore() != null ? SSL_KEYSTORE_LOCATION_CONFIG : SSL_TRUSTSTORE_LOCATION_CONFIG,
+            throw new InvalidSettingException(tls.keystore() != null ? SSL_KEYSTORE_LOCATION_CONFIG : SSL_TRUSTSTORE_LOCATION_CONFIG,
                     "cannot set up TLS (" + e.getMessage() + "); check the file, its type and its password");
         }
         return options;
@@ -133,7 +134,7 @@ public final class TlsContexts {
             String seen = Format.of(content) == Format.UNKNOWN ? "; it is " + Format.UNKNOWN.description
                     : isDerCertificate(content) ? "; it is one certificate in binary (DER) form, convert it to PEM: "
                     + "openssl x509 -inform der -in " + file.getFileName() + " -out ca.pem" : "";
-            throw new TlsSetupException(locationKey, file + " cannot be loaded as " + format.name() + ": "
+            throw new InvalidSettingException(locationKey, file + " cannot be loaded as " + format.name() + ": "
                     + e.getMessage() + seen + "; check the file, its type and its password");
         }
     }
@@ -143,7 +144,7 @@ public final class TlsContexts {
         try {
             List<Certificate> certificates = PemFile.parse(content).certificates();
             if (certificates.isEmpty()) {
-                throw new TlsSetupException(SSL_TRUSTSTORE_LOCATION_CONFIG, file
+                throw new InvalidSettingException(SSL_TRUSTSTORE_LOCATION_CONFIG, file
                         + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
             KeyStore store = emptyStore();
@@ -152,7 +153,7 @@ public final class TlsContexts {
             }
             return inMemory(store, memoryPassword());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new TlsSetupException(SSL_TRUSTSTORE_LOCATION_CONFIG, file + " cannot be read as PEM certificates: "
+            throw new InvalidSettingException(SSL_TRUSTSTORE_LOCATION_CONFIG, file + " cannot be read as PEM certificates: "
                     + e.getMessage());
         }
     }
@@ -163,10 +164,10 @@ public final class TlsContexts {
         try {
             pem = PemFile.parse(content);
         } catch (IllegalArgumentException e) {
-            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be read as PEM: " + e.getMessage());
+            throw new InvalidSettingException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be read as PEM: " + e.getMessage());
         }
         if (pem.hasEncryptedKey() && password == null) {
-            throw new TlsSetupException(SSL_KEYSTORE_PASSWORD_CONFIG, "the private key in " + file
+            throw new InvalidSettingException(SSL_KEYSTORE_PASSWORD_CONFIG, "the private key in " + file
                     + " is encrypted (ENCRYPTED PRIVATE KEY); set its password here");
         }
         PrivateKey key;
@@ -175,14 +176,14 @@ public final class TlsContexts {
             key = pem.privateKey(password);
             chain = pem.certificates();
         } catch (IllegalArgumentException e) {
-            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " " + e.getMessage());
+            throw new InvalidSettingException(SSL_KEYSTORE_LOCATION_CONFIG, file + " " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new TlsSetupException(password != null ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG,
+            throw new InvalidSettingException(password != null ? SSL_KEYSTORE_PASSWORD_CONFIG : SSL_KEYSTORE_LOCATION_CONFIG,
                     "the private key in " + file + " cannot be read (" + e.getMessage() + "); for an ENCRYPTED PRIVATE "
                     + "KEY check redis.ssl.keystore.password");
         }
         if (chain.isEmpty()) {
-            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " holds a private key but no certificate; "
+            throw new InvalidSettingException(SSL_KEYSTORE_LOCATION_CONFIG, file + " holds a private key but no certificate; "
                     + "put the client certificate (and its chain) after the key: cat client.key client.crt > client.pem");
         }
         try {
@@ -191,7 +192,7 @@ public final class TlsContexts {
             store.setKeyEntry("client", key, memory, chain.toArray(Certificate[]::new));
             return inMemory(store, memory);
         } catch (GeneralSecurityException e) {
-            throw new TlsSetupException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be used as a client certificate: "
+            throw new InvalidSettingException(SSL_KEYSTORE_LOCATION_CONFIG, file + " cannot be used as a client certificate: "
                     + e.getMessage());
         }
     }
@@ -207,11 +208,11 @@ public final class TlsContexts {
         }
         Format declared = Format.valueOf(declaredType.toUpperCase(Locale.ROOT));
         if (declared == Format.PEM && seen == Format.UNKNOWN) {
-            throw new TlsSetupException(locationKey, file + " is " + seen.description + " (no -----BEGIN line); "
+            throw new InvalidSettingException(locationKey, file + " is " + seen.description + " (no -----BEGIN line); "
                     + "check that it is the right file");
         }
         if ((declared == Format.PEM) != (seen == Format.PEM)) {
-            throw new TlsSetupException(typeKey, file + " looks like " + seen.description + ", not "
+            throw new InvalidSettingException(typeKey, file + " looks like " + seen.description + ", not "
                     + declared.description + "; set " + typeKey + "=" + seen.name()
                     + (seen == Format.PEM ? " or leave it unset" : ""));
         }
@@ -231,7 +232,7 @@ public final class TlsContexts {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TlsSetupException(key, file + " cannot be read: " + e.getMessage());
+            throw new InvalidSettingException(key, file + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -215,20 +216,30 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void crossFieldErrorsAreKeyedByTheSettingToBlame() {
-        Map<String, Object> parsed = RedisPubSubSinkConfig.CONFIG_DEF.parse(props(
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> new RedisPubSubSinkConfig(props(
                 "redis.uri", "redis://app:pw@host", "redis.username", "app", "redis.password", "pw",
-                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "5"));
-        Map<String, String> errors = RedisPubSubSinkConfig.crossFieldErrors(parsed);
+                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "5")));
+        Map<String, String> errors = e.reasons();
         assertEquals(List.of("redis.password", "redis.username", "redis.retry.backoff.max.ms"),
                 List.copyOf(errors.keySet()));
         assertEquals("must be at least redis.retry.backoff.ms (10)", errors.get("redis.retry.backoff.max.ms"));
+        assertEquals("redis.password", e.key());
+        assertTrue(e.getMessage().startsWith("Invalid configuration redis.password: a password is also set in redis.uri"),
+                e.getMessage());
     }
 
     @Test
     void validConfigurationHasNoCrossFieldErrors() {
-        Map<String, Object> parsed = RedisPubSubSinkConfig.CONFIG_DEF.parse(props(
+        assertDoesNotThrow(() -> new RedisPubSubSinkConfig(props(
                 "redis.uri", "redis://app@host", "redis.password", "pw",
-                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "10"));
-        assertTrue(RedisPubSubSinkConfig.crossFieldErrors(parsed).isEmpty());
+                "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "10")));
+    }
+
+    @Test
+    void theModeAndCommandValidatorsDescribeTheirValuesForTheReference() {
+        String reference = ConfigReference.markdown();
+        assertTrue(reference.contains("| `redis.mode` | string |  | unset, or (case insensitive) [STANDALONE, CLUSTER, SENTINEL]"),
+                reference);
+        assertTrue(reference.contains("`redis.publish.command` | string | `PUBLISH`"), reference);
     }
 }

@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.security;
 
+import io.dualstream.connect.redis.config.InvalidSettingException;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.testing.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +51,8 @@ class TlsContextsTest {
         return TlsContexts.sslOptions(new RedisPubSubSinkConfig(props).tls());
     }
 
-    private static TlsSetupException refused(String... keyValues) {
-        return assertThrows(TlsSetupException.class, () -> sslOptions(keyValues));
+    private static InvalidSettingException refused(String... keyValues) {
+        return assertThrows(InvalidSettingException.class, () -> sslOptions(keyValues));
     }
 
     @Test
@@ -69,7 +70,7 @@ class TlsContextsTest {
 
     @Test
     void aPemFileDeclaredAsPkcs12IsReportedOnTheTypeSettingWithTheFix() {
-        TlsSetupException e = refused("redis.ssl.truststore.location", certs.caCertificate().toString(),
+        InvalidSettingException e = refused("redis.ssl.truststore.location", certs.caCertificate().toString(),
                 "redis.ssl.truststore.type", "PKCS12");
         assertEquals("redis.ssl.truststore.type", e.key());
         assertTrue(e.getMessage().contains("looks like PEM text"), e.getMessage());
@@ -78,7 +79,7 @@ class TlsContextsTest {
 
     @Test
     void aKeyStoreDeclaredAsPemIsReportedOnTheTypeSettingWithTheFix() {
-        TlsSetupException e = refused("redis.ssl.truststore.location", certs.truststore().toString(),
+        InvalidSettingException e = refused("redis.ssl.truststore.location", certs.truststore().toString(),
                 "redis.ssl.truststore.type", "PEM");
         assertEquals("redis.ssl.truststore.type", e.key());
         assertTrue(e.getMessage().contains("looks like a PKCS12 key store, not PEM text"), e.getMessage());
@@ -88,7 +89,7 @@ class TlsContextsTest {
     @Test
     void aFileThatIsNeitherSaysSoOnItsLocation() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "not a certificate");
-        TlsSetupException e = refused("redis.ssl.truststore.location", notes.toString(),
+        InvalidSettingException e = refused("redis.ssl.truststore.location", notes.toString(),
                 "redis.ssl.truststore.password", "store-secret");
         assertEquals("redis.ssl.truststore.location", e.key());
         assertTrue(e.getMessage().contains("neither PEM text nor a PKCS12 or JKS key store"), e.getMessage());
@@ -99,7 +100,7 @@ class TlsContextsTest {
     void aBinaryCertificateGetsTheCommandThatTurnsItIntoPem() {
         Path der = certs.openssl("ca.der", "x509", "-in", certs.caCertificate().toString(), "-outform", "der",
                 "-out", "ca.der");
-        TlsSetupException e = refused("redis.ssl.truststore.location", der.toString());
+        InvalidSettingException e = refused("redis.ssl.truststore.location", der.toString());
         assertEquals("redis.ssl.truststore.location", e.key());
         assertTrue(e.getMessage().contains("openssl x509 -inform der -in ca.der -out ca.pem"), e.getMessage());
     }
@@ -121,13 +122,13 @@ class TlsContextsTest {
 
     @Test
     void anEncryptedKeyWithoutOrWithAWrongPasswordIsReportedOnThePasswordSettingWithoutShowingIt() {
-        TlsSetupException missing = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
+        InvalidSettingException missing = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
                 "redis.ssl.keystore.type", "PEM");
         assertEquals("redis.ssl.keystore.password", missing.key());
         assertTrue(missing.getMessage().contains("is encrypted (ENCRYPTED PRIVATE KEY); set its password here"),
                 missing.getMessage());
 
-        TlsSetupException wrong = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
+        InvalidSettingException wrong = refused("redis.ssl.keystore.location", encryptedClientPem.toString(),
                 "redis.ssl.keystore.type", "PEM", "redis.ssl.keystore.password", "wrong-Pa55word");
         assertEquals("redis.ssl.keystore.password", wrong.key());
         assertFalse(wrong.getMessage().contains("wrong-Pa55word"), wrong.getMessage());
@@ -139,7 +140,7 @@ class TlsContextsTest {
                 "-traditional", "-out", "traditional.key");
         Path pem = Files.writeString(dir.resolve("traditional.pem"),
                 Files.readString(rsa) + Files.readString(dir.resolve("plain-client.crt")));
-        TlsSetupException e = refused("redis.ssl.keystore.location", pem.toString(), "redis.ssl.keystore.type", "PEM");
+        InvalidSettingException e = refused("redis.ssl.keystore.location", pem.toString(), "redis.ssl.keystore.type", "PEM");
         assertEquals("redis.ssl.keystore.location", e.key());
         assertTrue(e.getMessage().contains("RSA PRIVATE KEY (not PKCS#8)"), e.getMessage());
         assertTrue(e.getMessage().contains("openssl pkcs8 -topk8"), e.getMessage());
@@ -147,7 +148,7 @@ class TlsContextsTest {
 
     @Test
     void aKeyWithoutItsCertificateSaysHowToJoinThem() {
-        TlsSetupException e = refused("redis.ssl.keystore.location", dir.resolve("plain-client.key").toString(),
+        InvalidSettingException e = refused("redis.ssl.keystore.location", dir.resolve("plain-client.key").toString(),
                 "redis.ssl.keystore.type", "PEM");
         assertEquals("redis.ssl.keystore.location", e.key());
         assertTrue(e.getMessage().contains("cat client.key client.crt > client.pem"), e.getMessage());

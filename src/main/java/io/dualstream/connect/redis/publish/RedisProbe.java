@@ -1,10 +1,9 @@
-package io.dualstream.connect.redis.security;
+package io.dualstream.connect.redis.publish;
 
+import io.dualstream.connect.redis.config.InvalidSettingException;
+import io.dualstream.connect.redis.config.PublishCommand;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
-import io.dualstream.connect.redis.publish.ProbeException;
-import io.dualstream.connect.redis.publish.PublishCommand;
-import io.dualstream.connect.redis.publish.RedisTopology;
-import io.dualstream.connect.redis.publish.ServerIdentity;
+import io.dualstream.connect.redis.security.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandArguments;
@@ -21,7 +20,6 @@ import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +43,9 @@ import static io.dualstream.connect.redis.config.RedisPubSubSinkConfig.SSL_VERIF
  * {@code MULTI} (Redis checks ACLs when it queues a command) to a channel the template could produce, then
  * {@code DISCARD}ed. A user who may not run {@code MULTI} cannot be checked this way; that is logged, not reported.
  */
-public final class RedisAccessCheck {
+public final class RedisProbe {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisAccessCheck.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisProbe.class);
 
     /** Opens the one connection the check talks over; unit tests pass one that never dials. */
     @FunctionalInterface
@@ -55,30 +53,25 @@ public final class RedisAccessCheck {
         Connection probe(RedisTopology topology, String clientName);
     }
 
-    /** The real network, as the configured topology reaches it. */
-    public static final Dialer NETWORK = RedisTopology::probe;
-
-    private RedisAccessCheck() {
+    private RedisProbe() {
     }
 
-    /** Errors by setting; empty when Redis accepted everything or could not be reached. */
-    public static Map<String, String> check(RedisPubSubSinkConfig config) {
-        return check(config, NETWORK);
-    }
-
-    /** {@link #check(RedisPubSubSinkConfig)} over the connection {@code dialer} opens. */
+    /**
+     * Errors by setting, over the connection {@code dialer} opens; empty when Redis accepted everything or could
+     * not be reached.
+     */
     public static Map<String, String> check(RedisPubSubSinkConfig config, Dialer dialer) {
         Map<String, String> errors = new LinkedHashMap<>();
         String address = config.endpoint().address();
-        RedisTopology topology = config.topology();
+        RedisTopology topology;
         try {
             if (config.endpoint().tls()) {
                 // The TLS files first: a broken one is reported on its setting whether or not Redis answers.
                 TlsContexts.sslOptions(config.tls());
             }
-        } catch (TlsSetupException e) {
-            errors.put(e.key(), e.getMessage().substring(e.key().length() + 2));
-            return errors;
+            topology = RedisTopology.of(config);
+        } catch (InvalidSettingException e) {
+            return e.reasons();
         }
         try (Connection connection = dialer.probe(topology, "kafka-connect-redis-pubsub:validate")) {
             // The first command also authenticates.
@@ -95,10 +88,8 @@ public final class RedisAccessCheck {
                 return errors;
             }
             checkPublish(connection, config, errors);
-        } catch (ProbeException e) {
-            errors.put(e.key(), e.getMessage());
-        } catch (TlsSetupException e) {
-            errors.put(e.key(), e.getMessage().substring(e.key().length() + 2));
+        } catch (InvalidSettingException e) {
+            errors.putAll(e.reasons());
         } catch (JedisDataException e) {
             credentialsRejected(e, config, errors);
         } catch (JedisException e) {
@@ -118,7 +109,7 @@ public final class RedisAccessCheck {
             Map<String, String> fields = new LinkedHashMap<>();
             if (reply instanceof List<?> list) {
                 for (int i = 0; i + 1 < list.size(); i += 2) {
-                    fields.put(text(list.get(i)), text(list.get(i + 1)));
+                    fields.put(RedisReplies.text(list.get(i)), RedisReplies.text(list.get(i + 1)));
                 }
             }
             return ServerIdentity.fromHello(fields);
@@ -132,13 +123,9 @@ public final class RedisAccessCheck {
         }
     }
 
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
-    }
-
     /** INFO server as key/value pairs. */
     private static Map<String, String> info(Connection connection) {
-        String text = text(connection.executeCommand(new CommandArguments(Command.INFO).add("server")));
+        String text = RedisReplies.text(connection.executeCommand(new CommandArguments(Command.INFO).add("server")));
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : text.split("\r?\n")) {
             int colon = line.indexOf(':');
@@ -197,17 +184,14 @@ public final class RedisAccessCheck {
 
     private static void credentialsRejected(JedisDataException e, RedisPubSubSinkConfig config, Map<String, String> errors) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        String upper = message.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("WRONGPASS") || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME")) {
-            errors.put(REDIS_PASSWORD_CONFIG, "Redis rejected the password for " + who(config) + " (" + message
-                    + "). Check redis.password and redis.username.");
-        } else if (upper.startsWith("NOAUTH")) {
-            errors.put(REDIS_PASSWORD_CONFIG, "Redis requires a password (" + message + "); set redis.password.");
-        } else if (upper.startsWith("NOPERM")) {
-            errors.put(REDIS_USERNAME_CONFIG, "Redis refused " + who(config) + " a command it needs to connect ("
-                    + message + "). Grant it +@connection, or use another user.");
-        } else {
-            errors.put(REDIS_URI_CONFIG, "Redis answered the connection set-up with an error: " + message);
+        switch (RedisReplies.Refusal.of(message)) {
+            case WRONG_CREDENTIALS -> errors.put(REDIS_PASSWORD_CONFIG, "Redis rejected the password for " + who(config)
+                    + " (" + message + "). Check redis.password and redis.username.");
+            case NO_CREDENTIALS -> errors.put(REDIS_PASSWORD_CONFIG, "Redis requires a password (" + message
+                    + "); set redis.password.");
+            case NO_PERMISSION -> errors.put(REDIS_USERNAME_CONFIG, "Redis refused " + who(config) + " a command it "
+                    + "needs to connect (" + message + "). Grant it +@connection, or use another user.");
+            case OTHER -> errors.put(REDIS_URI_CONFIG, "Redis answered the connection set-up with an error: " + message);
         }
     }
 

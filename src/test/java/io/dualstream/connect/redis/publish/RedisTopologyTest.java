@@ -1,9 +1,7 @@
-package io.dualstream.connect.redis.config;
+package io.dualstream.connect.redis.publish;
 
-import io.dualstream.connect.redis.publish.ClusterTopology;
-import io.dualstream.connect.redis.publish.PublishCommand;
-import io.dualstream.connect.redis.publish.SentinelTopology;
-import io.dualstream.connect.redis.publish.StandaloneTopology;
+import io.dualstream.connect.redis.config.PublishCommand;
+import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** redis.mode, the list forms of redis.uri, the sentinel settings and redis.publish.command (no Redis dialled). */
-class RedisTopologyConfigTest {
+/**
+ * redis.mode, the list forms of redis.uri, the sentinel settings and redis.publish.command, and the topology and
+ * client settings {@link RedisTopology#of} and {@link RedisClientSettings#of} make of them (no Redis dialled).
+ */
+class RedisTopologyTest {
 
     private static Map<String, String> props(String... keyValues) {
         Map<String, String> props = new HashMap<>();
@@ -37,9 +38,9 @@ class RedisTopologyConfigTest {
     void standaloneIsTheDefault() {
         RedisPubSubSinkConfig config = config();
         assertEquals(RedisPubSubSinkConfig.RedisMode.STANDALONE, config.mode());
-        assertInstanceOf(StandaloneTopology.class, config.topology());
+        assertInstanceOf(StandaloneTopology.class, RedisTopology.of(config));
         assertEquals(PublishCommand.PUBLISH, config.publishCommand());
-        assertEquals("localhost:6379", config.topology().describe());
+        assertEquals("localhost:6379", RedisTopology.of(config).describe());
     }
 
     @Test
@@ -47,8 +48,8 @@ class RedisTopologyConfigTest {
         RedisPubSubSinkConfig config = config("redis.mode", "cluster",
                 "redis.uri", "redis://10.0.0.1:7000,redis://10.0.0.2:7000, redis://10.0.0.3",
                 "redis.publish.command", "spublish");
-        assertInstanceOf(ClusterTopology.class, config.topology());
-        assertEquals("cluster [10.0.0.1:7000, 10.0.0.2:7000, 10.0.0.3:6379]", config.topology().describe());
+        assertInstanceOf(ClusterTopology.class, RedisTopology.of(config));
+        assertEquals("cluster [10.0.0.1:7000, 10.0.0.2:7000, 10.0.0.3:6379]", RedisTopology.of(config).describe());
         assertEquals(PublishCommand.SPUBLISH, config.publishCommand());
     }
 
@@ -56,8 +57,8 @@ class RedisTopologyConfigTest {
     void sentinelUrisDefaultToPort26379AndNeedAMasterName() {
         RedisPubSubSinkConfig config = config("redis.mode", "sentinel",
                 "redis.uri", "redis://s1,redis://s2:26380", "redis.sentinel.master", "mymaster");
-        assertInstanceOf(SentinelTopology.class, config.topology());
-        assertEquals("master 'mymaster' (sentinels [s1:26379, s2:26380])", config.topology().describe());
+        assertInstanceOf(SentinelTopology.class, RedisTopology.of(config));
+        assertEquals("master 'mymaster' (sentinels [s1:26379, s2:26380])", RedisTopology.of(config).describe());
 
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> config("redis.mode", "sentinel", "redis.uri", "redis://s1"));
@@ -68,7 +69,7 @@ class RedisTopologyConfigTest {
     void theRedisSentinelFormImpliesSentinelModeAndNamesTheMaster() {
         RedisPubSubSinkConfig config = config("redis.uri", "redis-sentinel://:pw@s1:26379,s2,s3:26381/0#mymaster");
         assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL, config.mode());
-        assertEquals("master 'mymaster' (sentinels [s1:26379, s2:26379, s3:26381])", config.topology().describe());
+        assertEquals("master 'mymaster' (sentinels [s1:26379, s2:26379, s3:26381])", RedisTopology.of(config).describe());
         assertEquals("pw", config.password(), "the URI's password is the data nodes', as in Lettuce");
         assertFalse(config.endpoint().tls());
         assertTrue(config("redis.uri", "rediss-sentinel://s1#m").endpoint().tls(), "rediss-sentinel:// is TLS everywhere");
@@ -78,11 +79,11 @@ class RedisTopologyConfigTest {
     void sentinelCredentialsAreTheirOwn() {
         RedisPubSubSinkConfig config = config("redis.uri", "redis-sentinel://s1#m", "redis.password", "data",
                 "redis.sentinel.username", "watcher", "redis.sentinel.password", "sentinel-pw");
-        assertEquals("data", config.clientSettings().password());
-        assertEquals("watcher", config.clientSettings().sentinelUser());
-        assertEquals("sentinel-pw", config.clientSettings().sentinelPassword());
+        assertEquals("data", RedisClientSettings.of(config).password());
+        assertEquals("watcher", RedisClientSettings.of(config).sentinelUser());
+        assertEquals("sentinel-pw", RedisClientSettings.of(config).sentinelPassword());
         assertFalse(config.describe().contains("sentinel-pw"));
-        assertFalse(config.clientSettings().toString().contains("sentinel-pw"));
+        assertFalse(RedisClientSettings.of(config).toString().contains("sentinel-pw"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,13 +132,5 @@ class RedisTopologyConfigTest {
                 .getMessage().contains("redis.mode"));
         assertTrue(assertThrows(ConfigException.class, () -> config("redis.publish.command", "XADD"))
                 .getMessage().contains("redis.publish.command"));
-    }
-
-    @Test
-    void theValidatorsDescribeTheirValuesForTheReference() {
-        String reference = ConfigReference.markdown();
-        assertTrue(reference.contains("| `redis.mode` | string |  | unset, or (case insensitive) [STANDALONE, CLUSTER, SENTINEL]"),
-                reference);
-        assertTrue(reference.contains("`redis.publish.command` | string | `PUBLISH`"), reference);
     }
 }
