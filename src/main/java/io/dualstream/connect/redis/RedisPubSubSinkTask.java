@@ -112,7 +112,7 @@ public class RedisPubSubSinkTask extends SinkTask {
         metrics.gauge("notifications-dropped-total",
                 "best-effort: notifications not published because Redis failed or was backing off", health::dropped);
         metrics.gauge("notifications-redelivered-total",
-                "at-least-once: notifications handed back to Connect for redelivery because Redis failed", health::retried);
+                "at-least-once: notifications handed back to Connect for redelivery because Redis failed", health::redelivered);
         metrics.gauge("subscribers-reached-total", "The sum of the publish replies: deliveries to subscribers that "
                 + "Redis reported (in a cluster, PUBLISH counts only the receiving node's subscribers)",
                 health::subscribersReached);
@@ -167,7 +167,7 @@ public class RedisPubSubSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         deferral.rewindsApplied();
         unopened.rewindsApplied();
-        delivery.deliver(records, this::map);
+        delivery.put(records, this::map);
         // Only now: a batch that comes back (at-least-once) must come back whole, so no rewind before it is done.
         deferral.handBack(context);
         unopened.handBack(context, records, deferral::rewinding);

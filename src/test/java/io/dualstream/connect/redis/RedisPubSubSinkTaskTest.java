@@ -88,7 +88,7 @@ class RedisPubSubSinkTaskTest {
 
         assertEquals(List.of(json("b"), json("d")), payloads(redis.batches.get(1)), "only b and d, in batch order");
         assertEquals(List.of(json("a"), json("c"), json("b"), json("d")), redis.accepted, "each exactly once");
-        assertEquals(2, task.health().retried());
+        assertEquals(2, task.health().redelivered());
     }
 
     @Test
@@ -119,7 +119,7 @@ class RedisPubSubSinkTaskTest {
         assertEquals(1, task.badRecords().skippedMalformed());
         assertEquals(4, task.recordsReceived(), "a redelivery is not counted as new records");
         assertEquals(0, task.health().dropped(), "at-least-once drops nothing");
-        assertEquals(3, task.health().retried(), "c twice and b once were handed back");
+        assertEquals(3, task.health().redelivered(), "c twice and b once were handed back");
         assertTrue(task.health().available());
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 
 /**
- * The referenced fields of one JSON object, captured by {@link JsonScanner} or {@link StreamingJsonReader}: per slot of its
+ * The referenced fields of one JSON object, captured by {@link JsonScanner} or {@link CapturingJsonReader}: per slot of its
  * {@link JsonPaths}, {@link Reference#MISSING}, {@code null} (an explicit JSON null), a Boolean, a
  * {@link CapturedScalar} (a string or number, whose characters stay in a reusable buffer) or a Jackson node (an object or array
  * that a field references whole). {@link FieldPath} walks it like any other value.

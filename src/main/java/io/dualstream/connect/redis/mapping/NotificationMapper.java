@@ -38,11 +38,11 @@ public final class NotificationMapper {
     private NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes,
                                ObjectMapper json) {
         this(channels, fields, maxChannelBytes, json,
-                new StreamingJsonReader(json, referencedPaths(channels, fields, Reference::valuePath)),
-                new StreamingJsonReader(json, referencedPaths(channels, fields, Reference::keyPath)));
+                new CapturingJsonReader(json, referencedPaths(channels, fields, Reference::valuePath)),
+                new CapturingJsonReader(json, referencedPaths(channels, fields, Reference::keyPath)));
     }
 
-    /** With other readers of JSON text: the tests hold the streaming reader against the tree it replaced. */
+    /** With other readers of JSON text: the tests hold the capturing reader against the tree it replaced. */
     NotificationMapper(ChannelTemplates channels, NotificationFields fields, int maxChannelBytes, ObjectMapper json,
                        JsonTextReader valueJson, JsonTextReader keyJson) {
         this.channels = channels;

@@ -13,7 +13,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *   <li>{@code topic}, {@code partition}, {@code offset}, {@code timestamp}: record metadata.</li>
  * </ul>
  */
-public abstract class Reference {
+public abstract sealed class Reference {
 
     /** What {@link #resolve} returns when the record has nothing at this reference (unlike an explicit null). */
     static final Object MISSING = new Object() {

@@ -38,7 +38,7 @@ public final class AtLeastOnceDelivery implements DeliveryPolicy {
     }
 
     @Override
-    public void deliver(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper) {
+    public void put(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper) {
         List<Notification> notifications;
         if (pending != null && pending.isRedeliveryOf(records)) {
             notifications = pending.notifications();
@@ -52,16 +52,16 @@ public final class AtLeastOnceDelivery implements DeliveryPolicy {
             return;
         }
         long start = System.nanoTime();
-        PublishResult result = Attempts.await(Attempts.send(redis, notifications), notifications.size());
+        PublishResult result = FailuresAsResults.await(FailuresAsResults.send(redis, notifications), notifications.size());
         pipelineNanos.accept(System.nanoTime() - start);
         long wait = health.record(result);
         if (result.complete()) {
-            health.writing(notifications);
+            health.measureAge(notifications);
             pending = null;
             return;
         }
         List<Notification> rest = undelivered(notifications, result.undelivered());
-        health.retried(rest.size());
+        health.countRedelivered(rest.size());
         pending = new PendingBatch(records, rest);
         context.timeout(wait);
         // Connect pauses the partitions, keeps the batch and its offsets uncommitted, and calls put() with it again.

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
-/** Collects, while one batch's replies are read from one or more nodes, what became of each notification. */
+/**
+ * Collects what became of each notification of one batch while its replies are read, from one or more nodes or
+ * slice by slice, and turns that into the batch's {@link PublishResult}. The one accumulator of the publishers.
+ */
 final class BatchOutcome {
 
     /** A notification that a cluster node sent elsewhere ({@code MOVED} or {@code ASK}). */
@@ -31,6 +34,26 @@ final class BatchOutcome {
         undelivered.set(index);
         if (error == null) {
             error = cause;
+        }
+    }
+
+    /** Notifications {@code from} (inclusive) to {@code to} (exclusive) were not sent, because of {@code cause}. */
+    void undelivered(int from, int to, Throwable cause) {
+        undelivered.set(from, to);
+        if (error == null) {
+            error = cause;
+        }
+    }
+
+    /** The result of a slice of this batch that starts at {@code offset}. */
+    void add(int offset, PublishResult slice) {
+        subscribersReached += slice.subscribersReached();
+        BitSet missed = slice.undelivered();
+        for (int i = missed.nextSetBit(0); i >= 0; i = missed.nextSetBit(i + 1)) {
+            undelivered.set(offset + i);
+        }
+        if (error == null) {
+            error = slice.error();
         }
     }
 

@@ -33,19 +33,20 @@ public final class BestEffortDelivery implements DeliveryPolicy {
     }
 
     @Override
-    public void deliver(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper) {
+    public void put(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper) {
         settle();
         List<Notification> batch = mapper.apply(records);
         if (batch.isEmpty()) {
             return;
         }
         if (health.backingOff() && !redis.topologyChanged()) {
-            health.dropped(batch.size());
+            health.countDropped(batch.size());
             return;
         }
-        health.writing(batch);
+        // The age at which the batch is written: Redis sends it on to subscribers as it reads it.
+        health.measureAge(batch);
         long start = System.nanoTime();
-        inFlight = Attempts.send(redis, batch);
+        inFlight = FailuresAsResults.send(redis, batch);
         inFlightSize = batch.size();
         inFlightWriteNanos = System.nanoTime() - start;
         if (inFlight.answered()) {
@@ -65,11 +66,11 @@ public final class BestEffortDelivery implements DeliveryPolicy {
         NotificationPublisher.Replies replies = inFlight;
         inFlight = null;
         long start = System.nanoTime();
-        PublishResult result = Attempts.await(replies, inFlightSize);
+        PublishResult result = FailuresAsResults.await(replies, inFlightSize);
         pipelineNanos.accept(inFlightWriteNanos + System.nanoTime() - start);
         health.record(result);
         if (!result.complete()) {
-            health.dropped(result.size() - result.delivered());
+            health.countDropped(result.size() - result.delivered());
         }
     }
 

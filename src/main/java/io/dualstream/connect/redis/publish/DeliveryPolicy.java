@@ -15,9 +15,13 @@ import java.util.function.Function;
 public interface DeliveryPolicy extends AutoCloseable {
 
     /**
+     * The task's {@code put()}, for this policy: maps the batch (unless it is a redelivery), publishes it and counts
+     * what Redis did with it. "Delivered" elsewhere means only that Redis accepted a notification
+     * ({@link PublishResult}).
+     *
      * @throws org.apache.kafka.connect.errors.RetriableException to have Connect redeliver the batch (at-least-once)
      */
-    void deliver(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper);
+    void put(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper);
 
     /** Called at each offset commit: what has been written is accounted for before offsets are committed. */
     void flush();

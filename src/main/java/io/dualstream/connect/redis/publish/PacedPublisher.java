@@ -2,7 +2,6 @@ package io.dualstream.connect.redis.publish;
 
 import io.dualstream.connect.redis.mapping.Notification;
 
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -25,27 +24,27 @@ final class PacedPublisher implements NotificationPublisher {
     @Override
     public Replies send(List<Notification> notifications) {
         int size = notifications.size();
-        Settled settled = new Settled(size);
+        BatchOutcome outcome = new BatchOutcome(size);
         int from = 0;
         while (from < size) {
             int to = Math.min(size, from + pacing.slice());
             if (!pacing.awaitTurn(to - from)) {
-                settled.fail(from, size, new InterruptedException("interrupted while waiting for notification.max.rate"));
-                return Replies.of(settled.result());
+                outcome.undelivered(from, size, new InterruptedException("interrupted while waiting for notification.max.rate"));
+                return Replies.of(outcome.result());
             }
-            Replies replies = Attempts.send(redis, notifications.subList(from, to));
+            Replies replies = FailuresAsResults.send(redis, notifications.subList(from, to));
             if (to == size) {
-                return settled.then(from, to, replies);
+                return then(outcome, from, to, replies);
             }
-            PublishResult slice = Attempts.await(replies, to - from);
-            settled.add(from, slice);
+            PublishResult slice = FailuresAsResults.await(replies, to - from);
+            outcome.add(from, slice);
             if (!slice.complete()) {
-                settled.fail(to, size, slice.error());
-                return Replies.of(settled.result());
+                outcome.undelivered(to, size, slice.error());
+                return Replies.of(outcome.result());
             }
             from = to;
         }
-        return Replies.of(settled.result());
+        return Replies.of(outcome.result());
     }
 
     @Override
@@ -68,53 +67,19 @@ final class PacedPublisher implements NotificationPublisher {
         redis.close();
     }
 
-    /** The results of the slices read so far, as one result for the whole batch. */
-    private static final class Settled {
-        private final int size;
-        private final BitSet undelivered = new BitSet();
-        private long subscribersReached;
-        private Throwable error;
-
-        Settled(int size) {
-            this.size = size;
-        }
-
-        void add(int offset, PublishResult slice) {
-            subscribersReached += slice.subscribersReached();
-            BitSet missed = slice.undelivered();
-            for (int i = missed.nextSetBit(0); i >= 0; i = missed.nextSetBit(i + 1)) {
-                undelivered.set(offset + i);
+    /** The whole batch's replies, once the last slice's (from {@code offset} to {@code to}) are read. */
+    private static Replies then(BatchOutcome outcome, int offset, int to, Replies last) {
+        return new Replies() {
+            @Override
+            public PublishResult await() {
+                outcome.add(offset, FailuresAsResults.await(last, to - offset));
+                return outcome.result();
             }
-            if (error == null) {
-                error = slice.error();
+
+            @Override
+            public boolean answered() {
+                return last.answered();
             }
-        }
-
-        void fail(int from, int to, Throwable cause) {
-            undelivered.set(from, to);
-            if (error == null) {
-                error = cause;
-            }
-        }
-
-        PublishResult result() {
-            return PublishResult.of(size, subscribersReached, undelivered, error);
-        }
-
-        /** The whole batch's replies, once the last slice's are read. */
-        Replies then(int offset, int to, Replies last) {
-            return new Replies() {
-                @Override
-                public PublishResult await() {
-                    add(offset, Attempts.await(last, to - offset));
-                    return result();
-                }
-
-                @Override
-                public boolean answered() {
-                    return last.answered();
-                }
-            };
-        }
+        };
     }
 }

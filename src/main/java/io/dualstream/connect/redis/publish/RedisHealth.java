@@ -38,7 +38,7 @@ public final class RedisHealth {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong subscribersReached = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
     private volatile boolean available = true;
 
     // Outage state; touched only by the task thread.
@@ -72,13 +72,8 @@ public final class RedisHealth {
         return !available && time.milliseconds() < nextAttemptMs;
     }
 
-    /** Ends the backoff early: the topology changed, so the next batch may well succeed. */
-    void retryNow() {
-        nextAttemptMs = 0;
-    }
-
-    /** A batch is about to be written: the age of its records is taken now. */
-    void writing(List<Notification> batch) {
+    /** Takes the age of a batch's records now, for the record-age metrics. */
+    void measureAge(List<Notification> batch) {
         long sum = 0;
         int timestamped = 0;
         long oldest = Long.MAX_VALUE;
@@ -116,15 +111,15 @@ public final class RedisHealth {
     }
 
     /** Best-effort: notifications not published because Redis failed or was backing off. */
-    void dropped(int count) {
+    void countDropped(int count) {
         dropped.addAndGet(count);
         lostInOutage += count;
         logSummaryIfDue(time.milliseconds());
     }
 
     /** At-least-once: notifications handed back to Connect for redelivery. */
-    void retried(int count) {
-        retried.addAndGet(count);
+    void countRedelivered(int count) {
+        redelivered.addAndGet(count);
     }
 
     /**
@@ -208,8 +203,8 @@ public final class RedisHealth {
         return dropped.get();
     }
 
-    public long retried() {
-        return retried.get();
+    public long redelivered() {
+        return redelivered.get();
     }
 
     /** Attempts of which Redis did not take everything. */

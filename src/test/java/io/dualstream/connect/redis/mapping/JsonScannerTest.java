@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@link JsonScanner} takes and what it leaves to Jackson. That what it takes is read as Jackson reads it is
- * {@link StreamingJsonDifferentialTest}'s part; here, that it takes the usual records and leaves everything it
+ * {@link CapturingJsonDifferentialTest}'s part; here, that it takes the usual records and leaves everything it
  * must not judge: broken JSON, and valid text past its limits or outside strict UTF-8.
  */
 class JsonScannerTest {

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * The test oracle: how the connector read JSON text before the streaming reader, kept as it was. Jackson's
+ * The test oracle: how the connector read JSON text before {@link CapturingJsonReader}, kept as it was. Jackson's
  * {@code readTree} builds the whole tree (trailing tokens rejected) and the references walk it.
  */
 final class TreeJsonReader implements JsonTextReader {

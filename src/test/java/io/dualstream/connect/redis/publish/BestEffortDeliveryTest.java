@@ -42,7 +42,7 @@ class BestEffortDeliveryTest {
     }
 
     private void publish(List<Notification> batch) {
-        delivery.deliver(List.of(), records -> batch);
+        delivery.put(List.of(), records -> batch);
     }
 
     static List<Notification> batch(int size) {
@@ -269,7 +269,7 @@ class BestEffortDeliveryTest {
             }
         }, h, nanos -> { });
         redis.deliverAll(0);
-        moved.deliver(List.of(), records -> batch(1));    // inside the backoff, but the master moved
+        moved.put(List.of(), records -> batch(1));    // inside the backoff, but the master moved
         moved.flush();
         assertEquals(2, redis.batches.size());
         assertTrue(h.available());

@@ -27,14 +27,14 @@ class OutageLoggingTest {
         try (LogCapture log = LogCapture.of(RedisHealth.class)) {
             // 5 minutes of put() calls, 100 ms apart, the last one at the 300 s mark: it is due the 10th summary.
             for (int i = 0; i <= 3000; i++) {
-                delivery.deliver(List.of(), records -> BATCH);
+                delivery.put(List.of(), records -> BATCH);
                 time.sleep(100);
             }
             redis.deliverAll(0);
             // Publishing resumes with the first attempt after the current backoff (at most 5 s + 20% jitter).
             int afterRecovery = 0;
             while (!health.available() && afterRecovery < 60) {
-                delivery.deliver(List.of(), records -> BATCH);
+                delivery.put(List.of(), records -> BATCH);
                 time.sleep(100);
                 afterRecovery++;
             }

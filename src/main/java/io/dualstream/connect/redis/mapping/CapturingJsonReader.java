@@ -30,7 +30,7 @@ import java.util.Locale;
  *
  * <p>Not thread-safe: one per task (and per value or key).
  */
-final class StreamingJsonReader implements JsonTextReader {
+final class CapturingJsonReader implements JsonTextReader {
 
     private final ObjectMapper json;
     private final JsonPaths paths;
@@ -42,7 +42,7 @@ final class StreamingJsonReader implements JsonTextReader {
     private long jacksonReads;
 
     /** @param json parses, and builds the Jackson nodes of subtrees referenced whole (it must not reject trailing tokens) */
-    StreamingJsonReader(ObjectMapper json, JsonPaths paths) {
+    CapturingJsonReader(ObjectMapper json, JsonPaths paths) {
         this.json = json;
         this.paths = paths;
         this.captured = new CapturedJson(paths);

@@ -17,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The streaming reader against the tree it replaced ({@link TreeJsonReader}): thousands of generated records, valid
- * and broken, each mapped by both, must give byte-identical channels and payloads, or the same rejection with the
+ * The capturing reader ({@link CapturingJsonReader}) against the tree it replaced ({@link TreeJsonReader}):
+ * thousands of generated records, valid and broken, each mapped by both, must give byte-identical channels and payloads, or the same rejection with the
  * same message. Both mappers see the records in the same order, so the reuse of the reader's buffers across records
  * (and across broken ones) is part of what is compared. Valid records are read by {@link JsonScanner}, the rest by
  * Jackson: the generated ones check that the scanner takes nearly all valid records, so that it is what is compared.
  */
-class StreamingJsonDifferentialTest {
+class CapturingJsonDifferentialTest {
 
     /** Put into generated text; error messages must never contain it. */
     private static final String SECRET = "SECRET-9b2e";
@@ -191,8 +191,8 @@ class StreamingJsonDifferentialTest {
 
     /** The production mapper and the oracle for one configuration, fed the same records in the same order. */
     private static final class Pair {
-        private final StreamingJsonReader valueReader;
-        private final NotificationMapper streaming;
+        private final CapturingJsonReader valueReader;
+        private final NotificationMapper capturing;
         private final NotificationMapper tree;
         private long offset;
 
@@ -200,9 +200,9 @@ class StreamingJsonDifferentialTest {
             ChannelTemplates template = ChannelTemplates.parse(List.of(config.template()));
             NotificationFields fields = NotificationFields.parse(config.fields());
             ObjectMapper json = new ObjectMapper();
-            valueReader = new StreamingJsonReader(json,
+            valueReader = new CapturingJsonReader(json,
                     NotificationMapper.referencedPaths(template, fields, Reference::valuePath));
-            streaming = new NotificationMapper(template, fields, 4096, json, valueReader, new StreamingJsonReader(json,
+            capturing = new NotificationMapper(template, fields, 4096, json, valueReader, new CapturingJsonReader(json,
                     NotificationMapper.referencedPaths(template, fields, Reference::keyPath)));
             tree = new NotificationMapper(template, fields, 4096, new ObjectMapper(), new TreeJsonReader(),
                     new TreeJsonReader());
@@ -212,9 +212,9 @@ class StreamingJsonDifferentialTest {
         boolean compare(Object key, Object value, String what) {
             long at = offset++;
             String expected = outcome(tree, record(key, value, at));
-            String actual = outcome(streaming, record(key, value, at));
+            String actual = outcome(capturing, record(key, value, at));
             if (!expected.equals(actual)) {
-                fail(what + "\n  tree:      " + expected + "\n  streaming: " + actual);
+                fail(what + "\n  tree:      " + expected + "\n  capturing: " + actual);
             }
             assertFalse(actual.startsWith("MALFORMED") && actual.contains(SECRET), actual);
             return actual.startsWith("PUBLISHED");

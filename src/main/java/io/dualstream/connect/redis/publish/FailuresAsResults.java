@@ -8,9 +8,9 @@ import java.util.List;
  * Publishers report Redis failures in their results; whatever else a client throws (a bug, an unforeseen
  * state) is a Redis failure too, never the task's: both policies go through here.
  */
-final class Attempts {
+final class FailuresAsResults {
 
-    private Attempts() {
+    private FailuresAsResults() {
     }
 
     static NotificationPublisher.Replies send(NotificationPublisher redis, List<Notification> batch) {
