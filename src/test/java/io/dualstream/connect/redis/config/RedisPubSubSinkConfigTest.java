@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.config;
 
+import io.dualstream.connect.redis.testing.Props;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.MalformedBehavior;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig.NullValueBehavior;
 import org.apache.kafka.common.config.ConfigException;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,14 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link RedisPubSubSinkConfig}: defaults, accessors and the exceptions of the constructor. */
 class RedisPubSubSinkConfigTest {
-
-    private static Map<String, String> props(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        return props;
-    }
 
     // ---- defaults ----
 
@@ -74,7 +66,7 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void settingsAreRead() {
-        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props(
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Props.of(
                 "redis.uri", "rediss://cache:6380/3",
                 "redis.username", "app",
                 "redis.password", "s3cr3tPW",
@@ -103,14 +95,14 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void userAndPasswordMayComeFromTheUri() {
-        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.uri", "redis://app:s3cr3tPW@host"));
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Props.of("redis.uri", "redis://app:s3cr3tPW@host"));
         assertEquals("app", config.user());
         assertEquals("s3cr3tPW", config.password());
     }
 
     @Test
     void describeNamesTheSettingsButNotThePassword() {
-        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.uri", "redis://app:s3cr3tPW@host:6380/1"));
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Props.of("redis.uri", "redis://app:s3cr3tPW@host:6380/1"));
         String text = config.describe();
         assertFalse(text.contains("s3cr3tPW"), text);
         assertEquals("redis=redis://app@host:6380/1 (user app), redis.mode=standalone, redis.publish.command=PUBLISH, channel.template=events:{source_type}:{source_id}, "
@@ -120,7 +112,7 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void passwordSettingIsAPasswordType() {
-        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(props("redis.password", "s3cr3tPW"));
+        RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(Props.of("redis.password", "s3cr3tPW"));
         assertEquals(new Password("s3cr3tPW"), config.getPassword("redis.password"));
         assertFalse(config.getPassword("redis.password").toString().contains("s3cr3tPW"));
     }
@@ -156,22 +148,22 @@ class RedisPubSubSinkConfigTest {
             "behavior.on.malformed.record | drop              | String must be one of",
     })
     void badValueFailsTheConstructorNamingTheSettingAndTheFix(String key, String value, String fix) {
-        ConfigException e = invalid(props(key, value));
+        ConfigException e = invalid(Props.of(key, value));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(fix), e.getMessage());
     }
 
     @Test
     void theCoalescedCountFieldMustNotBeANotificationField() {
-        ConfigException e = invalid(props("notification.coalesce", "true", "notification.fields", "id,coalesced"));
+        ConfigException e = invalid(Props.of("notification.coalesce", "true", "notification.fields", "id,coalesced"));
         assertEquals("Invalid configuration notification.coalesce.count.field: 'coalesced' is also a name in "
                 + "notification.fields; choose another name for the count of coalesced notifications", e.getMessage());
-        new RedisPubSubSinkConfig(props("notification.coalesce", "false", "notification.fields", "id,coalesced"));
+        new RedisPubSubSinkConfig(Props.of("notification.coalesce", "false", "notification.fields", "id,coalesced"));
     }
 
     @Test
     void badUriWithPasswordIsReportedMasked() {
-        ConfigException e = invalid(props("redis.uri", "redis://app:s3cr3tPW@host/notanumber"));
+        ConfigException e = invalid(Props.of("redis.uri", "redis://app:s3cr3tPW@host/notanumber"));
         assertEquals("Invalid value redis://app:[hidden]@host/notanumber for configuration redis.uri: "
                 + "path must be a database number such as /0; Pub/Sub channels are the same in every database",
                 e.getMessage());
@@ -179,7 +171,7 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void passwordInUriAndInSettingIsRejected() {
-        ConfigException e = invalid(props("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
+        ConfigException e = invalid(Props.of("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
         assertEquals("Invalid configuration redis.password: a password is also set in redis.uri; set it in one "
                 + "place only (redis.password is preferred: the REST API hides it)", e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3tPW"));
@@ -187,21 +179,21 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void userInUriAndInSettingIsRejected() {
-        ConfigException e = invalid(props("redis.uri", "redis://app@host", "redis.username", "app"));
+        ConfigException e = invalid(Props.of("redis.uri", "redis://app@host", "redis.username", "app"));
         assertEquals("Invalid configuration redis.username: a user is also set in redis.uri; set it in one place only",
                 e.getMessage());
     }
 
     @Test
     void maxBackoffBelowBackoffIsRejected() {
-        ConfigException e = invalid(props("redis.retry.backoff.ms", "2000", "redis.retry.backoff.max.ms", "1999"));
+        ConfigException e = invalid(Props.of("redis.retry.backoff.ms", "2000", "redis.retry.backoff.max.ms", "1999"));
         assertEquals("Invalid configuration redis.retry.backoff.max.ms: must be at least redis.retry.backoff.ms (2000)",
                 e.getMessage());
     }
 
     @Test
     void maxBackoffBelowDefaultBackoffIsRejected() {
-        ConfigException e = invalid(props("redis.retry.backoff.max.ms", "99"));
+        ConfigException e = invalid(Props.of("redis.retry.backoff.max.ms", "99"));
         assertEquals("Invalid configuration redis.retry.backoff.max.ms: must be at least redis.retry.backoff.ms (100)",
                 e.getMessage());
     }
@@ -209,14 +201,14 @@ class RedisPubSubSinkConfigTest {
     @Test
     void userInUriWithPasswordSettingIsAccepted() {
         RedisPubSubSinkConfig config = new RedisPubSubSinkConfig(
-                props("redis.uri", "redis://app@host", "redis.password", "s3cr3tPW"));
+                Props.of("redis.uri", "redis://app@host", "redis.password", "s3cr3tPW"));
         assertEquals("app", config.user());
         assertEquals("s3cr3tPW", config.password());
     }
 
     @Test
     void crossFieldErrorsAreKeyedByTheSettingToBlame() {
-        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> new RedisPubSubSinkConfig(props(
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> new RedisPubSubSinkConfig(Props.of(
                 "redis.uri", "redis://app:pw@host", "redis.username", "app", "redis.password", "pw",
                 "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "5")));
         Map<String, String> errors = e.reasons();
@@ -230,7 +222,7 @@ class RedisPubSubSinkConfigTest {
 
     @Test
     void validConfigurationHasNoCrossFieldErrors() {
-        assertDoesNotThrow(() -> new RedisPubSubSinkConfig(props(
+        assertDoesNotThrow(() -> new RedisPubSubSinkConfig(Props.of(
                 "redis.uri", "redis://app@host", "redis.password", "pw",
                 "redis.retry.backoff.ms", "10", "redis.retry.backoff.max.ms", "10")));
     }

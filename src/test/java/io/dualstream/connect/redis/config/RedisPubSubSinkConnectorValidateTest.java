@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.config;
 
+import io.dualstream.connect.redis.testing.Props;
 import io.dualstream.connect.redis.OfflineConnectors;
 import io.dualstream.connect.redis.RedisPubSubSinkConnector;
 import org.apache.kafka.common.config.Config;
@@ -14,7 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,12 +35,9 @@ class RedisPubSubSinkConnectorValidateTest {
     private final List<String> dialled = new ArrayList<>();
 
     private static Map<String, String> props(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", RedisPubSubSinkConnector.class.getName());
-        props.put("topics", "events");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
+        Map<String, String> props = Props.of(keyValues);
+        props.putIfAbsent("connector.class", RedisPubSubSinkConnector.class.getName());
+        props.putIfAbsent("topics", "events");
         return props;
     }
 

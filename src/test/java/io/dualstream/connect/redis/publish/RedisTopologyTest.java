@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.publish;
 
+import io.dualstream.connect.redis.testing.Props;
 import io.dualstream.connect.redis.config.PublishCommand;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,16 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisTopologyTest {
 
-    private static Map<String, String> props(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        return props;
-    }
-
     private static RedisPubSubSinkConfig config(String... keyValues) {
-        return new RedisPubSubSinkConfig(props(keyValues));
+        return new RedisPubSubSinkConfig(Props.of(keyValues));
     }
 
     @Test
@@ -95,7 +87,7 @@ class RedisTopologyTest {
             "a sentinel URI in cluster mode     | redis.mode             | redis-sentinel://a#m                  | cluster | set redis.mode=sentinel",
     })
     void topologyMistakesAreBlamedOnTheSettingToFix(String what, String key, String uri, String mode, String fix) {
-        Map<String, String> props = props("redis.uri", uri);
+        Map<String, String> props = Props.of("redis.uri", uri);
         if (mode != null) {
             props.put("redis.mode", mode);
         }

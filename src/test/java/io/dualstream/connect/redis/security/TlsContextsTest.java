@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.security;
 
+import io.dualstream.connect.redis.testing.Props;
 import io.dualstream.connect.redis.config.InvalidSettingException;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.testing.TestCertificates;
@@ -11,7 +12,6 @@ import redis.clients.jedis.SslVerifyMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,11 +43,8 @@ class TlsContextsTest {
     }
 
     private static SslOptions sslOptions(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
+        Map<String, String> props = Props.of(keyValues);
         props.put("redis.uri", "rediss://redis.invalid:6380");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
         return TlsContexts.sslOptions(new RedisPubSubSinkConfig(props).tls());
     }
 
