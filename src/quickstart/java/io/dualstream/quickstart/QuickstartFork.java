@@ -1,8 +1,5 @@
 package io.dualstream.quickstart;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +32,9 @@ public final class QuickstartFork {
         // summary would land on the user's next prompt. So Maven's JVM ignores SIGINT until the quickstart, which
         // got the same SIGINT and stops in order, has ended. The child stays in this process group on purpose: that
         // is how the terminal's Ctrl-C reaches it.
-        SignalHandler previous = Signal.handle(new Signal("INT"), signal -> { });
+        // (sun.misc.Signal, in jdk.unsupported, is the JDK's only way to do so; javac warns of it as proprietary API.)
+        sun.misc.Signal interrupt = new sun.misc.Signal("INT");
+        var previous = sun.misc.Signal.handle(interrupt, signal -> { });
         try {
             Process quickstart = new ProcessBuilder(command).inheritIO().start();
             int code;
@@ -51,7 +50,7 @@ public final class QuickstartFork {
                 throw new IllegalStateException("the quickstart ended with exit code " + code);
             }
         } finally {
-            Signal.handle(new Signal("INT"), previous);
+            sun.misc.Signal.handle(interrupt, previous);
         }
     }
 }
