@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>It runs the command in a copy of the project: the build around this test uses {@code target/} (other tests
  * read the plugin and the classes there), and a nested {@code package} in the same directory would rebuild it
  * under their feet. The copy takes the compiled classes along with their timestamps, and the nested build checks
- * staleness by timestamps only, so it does not compile again. It uses the same local repository, online: the build around it has not
- * necessarily resolved the exec plugin the quickstart profile runs.
+ * staleness by timestamps only ({@code useIncrementalCompilation=false}), so it does not compile again. It uses the
+ * same local repository, online: the build around it has not necessarily resolved the exec plugin the quickstart
+ * profile runs.
  */
 class QuickstartCtrlCIT {
 
@@ -60,12 +61,16 @@ class QuickstartCtrlCIT {
         int httpPort = RedisProcess.freePort();
         Path output = workDir.resolve("quickstart.out");
         // setsid: a new session and process group, whose id is the command's pid (setsid execs it, it does not fork).
-        ProcessBuilder builder = new ProcessBuilder("setsid", "./mvnw", "-q", "-Pquickstart", "package",
-                "-Dmaven.repo.local=" + System.getProperty("maven.repo.local"),
+        List<String> mvnw = new ArrayList<>(List.of("setsid", "./mvnw", "-q", "-Pquickstart", "package",
                 "-Dmaven.compiler.useIncrementalCompilation=false",
                 "-Dquickstart.redis.mode=cluster",
                 "-Dquickstart.rest.port=" + restPort,
-                "-Dquickstart.http.port=" + httpPort)
+                "-Dquickstart.http.port=" + httpPort));
+        String localRepository = System.getProperty("maven.repo.local");
+        if (localRepository != null && !localRepository.isEmpty()) {
+            mvnw.add("-Dmaven.repo.local=" + localRepository);
+        }
+        ProcessBuilder builder = new ProcessBuilder(mvnw)
                 .directory(project.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -87,7 +92,8 @@ class QuickstartCtrlCIT {
             ports.add(new HostAndPort("127.0.0.1", httpPort));
 
             // Ctrl-C: the terminal signals the foreground process group, Maven's JVM and all it started.
-            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + command.pid()).inheritIO().start().waitFor());
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + command.pid()).inheritIO().start()
+                    .waitFor());
             assertTrue(command.waitFor(120, TimeUnit.SECONDS), "the command did not return:\n" + read(output));
             String atReturn = read(output);
 
