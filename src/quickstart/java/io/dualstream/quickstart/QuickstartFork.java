@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * What {@code ./mvnw -q -Pquickstart package} runs inside Maven's own JVM ({@code exec:java}): it starts the
- * quickstart in a JVM of its own, with the arguments it is given ({@code -cp ... -D... io.dualstream.quickstart.Quickstart}),
- * sharing the terminal, and returns only once that JVM has ended, so the user's prompt comes back after the summary.
+ * quickstart in a JVM of its own, with the arguments it is given
+ * ({@code -cp ... -D... io.dualstream.quickstart.Quickstart}), sharing the terminal, and returns only once that JVM
+ * has ended, so the user's prompt comes back after the summary.
  *
  * <p>The quickstart needs a JVM of its own: its classpath is the test classes and the dependencies but never
  * {@code target/classes}, so that the worker loads the connector from {@code plugin.path} as a user's worker does.

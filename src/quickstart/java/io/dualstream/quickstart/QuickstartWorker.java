@@ -22,8 +22,8 @@ public final class QuickstartWorker implements AutoCloseable {
      * storage topics ({@code GROUP-configs}, {@code -offsets}, {@code -status}), string keys and values, and the
      * plugin.path it loads connectors from. The quickstart's worker and the test kit's stock workers start from it.
      */
-    public static Map<String, String> stockProperties(String bootstrapServers, String host, int restPort, String groupId,
-                                                      Path pluginPath) {
+    public static Map<String, String> stockProperties(String bootstrapServers, String host, int restPort,
+                                                      String groupId, Path pluginPath) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", groupId);

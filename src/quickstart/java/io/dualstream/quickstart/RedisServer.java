@@ -68,7 +68,8 @@ public final class RedisServer {
             check.run();
             Thread.sleep(50); // polling interval, bounded by the deadline
         }
-        throw new IllegalStateException("Redis at " + host + ":" + port + " did not answer PING within " + timeout, last);
+        throw new IllegalStateException("Redis at " + host + ":" + port + " did not answer PING within " + timeout,
+                last);
     }
 
     /** SIGTERM (redis-server exits at once without persistence), then SIGKILL if it did not within 10 s. */
