@@ -121,14 +121,9 @@ public final class QuickstartCluster implements RedisDeployment {
             }
             long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
             for (int i = 0; i < MASTERS; i++) {
-                Process node = processes.get(i);
                 try {
-                    RedisServer.awaitPing("127.0.0.1", ports.get(i), Duration.ofNanos(deadline - System.nanoTime()),
-                            () -> {
-                                if (!node.isAlive()) {
-                                    throw new IllegalStateException(RedisServer.SERVER + " exited");
-                                }
-                            });
+                    RedisServer.awaitStarted(processes.get(i), ports.get(i),
+                            Duration.ofNanos(deadline - System.nanoTime()));
                 } catch (IllegalStateException exitedOrTimedOut) {
                     throw new QuickstartException("redis-server did not start on port " + ports.get(i) + ":\n"
                             + tail(dir.resolve(ports.get(i) + "/redis-server.log")));

@@ -67,11 +67,7 @@ public final class QuickstartRedis implements RedisDeployment {
             Path log = dir.resolve("redis-server.log");
             Process process = RedisServer.start(RedisServer.SERVER, null, port, dir, List.of(), log);
             try {
-                RedisServer.awaitPing("127.0.0.1", port, Duration.ofSeconds(15), () -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(RedisServer.SERVER + " exited");
-                    }
-                });
+                RedisServer.awaitStarted(process, port, Duration.ofSeconds(15));
             } catch (IllegalStateException exitedOrTimedOut) {
                 process.destroyForcibly();
                 throw new QuickstartException("redis-server did not start on port " + port + "; see " + log + ". "

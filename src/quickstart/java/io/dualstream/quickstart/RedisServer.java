@@ -72,6 +72,20 @@ public final class RedisServer {
                 last);
     }
 
+    /**
+     * {@link #awaitPing} for a server this process {@link #start started} on {@code 127.0.0.1:port}, giving up when
+     * it exits.
+     *
+     * @throws IllegalStateException when it exited, or nothing answered within {@code timeout}
+     */
+    public static void awaitStarted(Process server, int port, Duration timeout) throws InterruptedException {
+        awaitPing("127.0.0.1", port, timeout, () -> {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("the server on port " + port + " exited with " + server.exitValue());
+            }
+        });
+    }
+
     /** SIGTERM (redis-server exits at once without persistence), then SIGKILL if it did not within 10 s. */
     public static void stop(Process process) {
         if (!process.isAlive()) {
