@@ -73,8 +73,8 @@ public final class QuickstartCluster implements RedisDeployment {
             return new QuickstartCluster(userUri, seeds, map.masters().size(), "given by quickstart.redis.uri",
                     List.of(), null);
         }
-        for (String program : List.of("redis-server", "redis-cli")) {
-            if (!QuickstartRedis.onPath(program, path)) {
+        for (String program : List.of(RedisServer.SERVER, RedisServer.CLI)) {
+            if (!RedisServer.onPath(program, path)) {
                 throw new QuickstartException("-Dquickstart.redis.mode=cluster starts a local Redis Cluster with "
                         + "redis-server and redis-cli from the PATH, and there is no " + program + " on it. "
                         + INSTALL_HINT);
@@ -105,7 +105,7 @@ public final class QuickstartCluster implements RedisDeployment {
             Files.createDirectories(dir);
             Set<Integer> taken = new LinkedHashSet<>();
             while (taken.size() < 2 * MASTERS) {
-                taken.add(QuickstartRedis.freePort());
+                taken.add(RedisServer.freePort());
             }
             List<Integer> free = new ArrayList<>(taken);
             for (int i = 0; i < MASTERS; i++) {
@@ -113,24 +113,20 @@ public final class QuickstartCluster implements RedisDeployment {
                 // The bus port is picked like the client port: the default (port + 10000) may be taken or above 65535.
                 int busPort = free.get(2 * i + 1);
                 Path nodeDir = Files.createDirectories(dir.resolve(Integer.toString(port)));
-                processes.add(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
-                        "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPort),
+                processes.add(RedisServer.start(RedisServer.SERVER, null, port, nodeDir, List.of(
+                        "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPort),
                         "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
-                        "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no",
-                        "--dir", nodeDir.toString()))
-                        .redirectErrorStream(true)
-                        .redirectOutput(nodeDir.resolve("redis-server.log").toFile())
-                        .start());
+                        "--cluster-node-timeout", "2000"), nodeDir.resolve("redis-server.log")));
                 ports.add(port);
             }
             long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
             for (int i = 0; i < MASTERS; i++) {
-                while (!QuickstartRedis.answersPing("127.0.0.1", ports.get(i))) {
-                    if (!processes.get(i).isAlive() || System.nanoTime() > deadline) {
-                        throw new QuickstartException("redis-server did not start on port " + ports.get(i) + ":\n"
-                                + tail(dir.resolve(ports.get(i) + "/redis-server.log")));
-                    }
-                    Thread.sleep(50); // polling for PING, bounded by the deadline above
+                try {
+                    RedisServer.awaitStarted(processes.get(i), ports.get(i),
+                            Duration.ofNanos(deadline - System.nanoTime()));
+                } catch (IllegalStateException exitedOrTimedOut) {
+                    throw new QuickstartException("redis-server did not start on port " + ports.get(i) + ":\n"
+                            + tail(dir.resolve(ports.get(i) + "/redis-server.log")));
                 }
             }
             createCluster(dir, ports, deadline);
@@ -157,7 +153,7 @@ public final class QuickstartCluster implements RedisDeployment {
     /** {@code redis-cli --cluster create}: spreads the slots over the masters and introduces them to each other. */
     private static void createCluster(Path dir, List<Integer> ports, long deadline)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        List<String> command = new ArrayList<>(List.of(RedisServer.CLI, "--cluster", "create"));
         ports.forEach(port -> command.add("127.0.0.1:" + port));
         command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
         Path log = dir.resolve("cluster-create.log");
@@ -274,7 +270,7 @@ public final class QuickstartCluster implements RedisDeployment {
     }
 
     private static void stop(List<Process> processes) {
-        processes.forEach(QuickstartRedis::stop);
+        processes.forEach(RedisServer::stop);
     }
 
     private static void deleteTree(Path dir) {

@@ -5,16 +5,13 @@ import io.dualstream.quickstart.gateway.Subscriptions;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis the quickstart publishes to: the one the user named, else the one answering on localhost:6379,
@@ -56,7 +53,7 @@ public final class QuickstartRedis implements RedisDeployment {
             return new QuickstartRedis(probeHost, probePort, "redis://" + probeHost + ":" + probePort,
                     "already running", null);
         }
-        if (!redisServerOnPath()) {
+        if (!RedisServer.onPath(RedisServer.SERVER, System.getenv("PATH"))) {
             throw new QuickstartException("No Redis answers on " + probeHost + ":" + probePort
                     + " and there is no redis-server on the PATH. " + INSTALL_HINT);
         }
@@ -66,20 +63,15 @@ public final class QuickstartRedis implements RedisDeployment {
     private static QuickstartRedis spawn(Path dir) {
         try {
             Files.createDirectories(dir);
-            int port = freePort();
-            Process process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis-server.log").toFile())
-                    .start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (!answersPing("127.0.0.1", port)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    throw new QuickstartException("redis-server did not start on port " + port + "; see "
-                            + dir.resolve("redis-server.log") + ". " + INSTALL_HINT);
-                }
-                Thread.sleep(50); // polling for PING, bounded by the deadline above
+            int port = RedisServer.freePort();
+            Path log = dir.resolve("redis-server.log");
+            Process process = RedisServer.start(RedisServer.SERVER, null, port, dir, List.of(), log);
+            try {
+                RedisServer.awaitStarted(process, port, Duration.ofSeconds(15));
+            } catch (IllegalStateException exitedOrTimedOut) {
+                process.destroyForcibly();
+                throw new QuickstartException("redis-server did not start on port " + port + "; see " + log + ". "
+                        + INSTALL_HINT);
             }
             return new QuickstartRedis("127.0.0.1", port, "redis://127.0.0.1:" + port,
                     "started by the quickstart (redis-server pid " + process.pid() + ")", process);
@@ -99,29 +91,6 @@ public final class QuickstartRedis implements RedisDeployment {
                     + "': pass its credentials with -Dquickstart.redis.uri=redis://USER:PASSWORD@" + host + ":" + port, e);
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static boolean redisServerOnPath() {
-        return onPath("redis-server", System.getenv("PATH"));
-    }
-
-    /** Whether an executable named {@code program} is in one of {@code path}'s directories. */
-    static boolean onPath(String program, String path) {
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
@@ -194,23 +163,7 @@ public final class QuickstartRedis implements RedisDeployment {
     @Override
     public void close() {
         if (spawned != null) {
-            stop(spawned);
-        }
-    }
-
-    /** SIGTERM (redis-server exits at once without persistence), then SIGKILL if it did not within 10 s. */
-    static void stop(Process process) {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            RedisServer.stop(spawned);
         }
     }
 }

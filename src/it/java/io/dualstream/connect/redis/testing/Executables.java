@@ -1,10 +1,9 @@
 package io.dualstream.connect.redis.testing;
 
-import java.io.File;
+import io.dualstream.quickstart.RedisServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The programs the tests start: servers, CLIs and tools looked up on the PATH, as a shell would, and stopped. */
@@ -13,14 +12,9 @@ public final class Executables {
     private Executables() {
     }
 
-    /** Whether an executable named {@code name} is in a directory of the PATH. */
+    /** Whether an executable named {@code name} is in a directory of the PATH: the quickstart's own lookup. */
     public static boolean onPath(String name) {
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, name))) {
-                return true;
-            }
-        }
-        return false;
+        return RedisServer.onPath(name, System.getenv("PATH"));
     }
 
     /** Stops a child process as Ctrl-C would (SIGTERM, so its shutdown hooks run), then for good after 30 s. */

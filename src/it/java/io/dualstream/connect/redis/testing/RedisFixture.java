@@ -1,9 +1,9 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
 import org.testcontainers.DockerClientFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,27 +84,12 @@ public interface RedisFixture extends RedisEndpoint, AutoCloseable {
 
     /** Waits until the server answers PING. */
     static void awaitPing(String host, int port, Duration timeout, Runnable onFailure) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try (Jedis jedis = new Jedis(host, port, 1000)) {
-                if ("PONG".equals(jedis.ping())) {
-                    return;
-                }
-            } catch (JedisDataException answeredWithAnError) {
-                return; // NOAUTH and the like: the server is up, it just wants credentials
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            onFailure.run();
-            try {
-                Thread.sleep(50); // polling interval, not synchronisation
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Redis", e);
-            }
+        try {
+            RedisServer.awaitPing(host, port, timeout, onFailure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
         }
-        throw new IllegalStateException("Redis at " + host + ":" + port + " did not answer PING within " + timeout, last);
     }
 
     static String tail(Path log) {

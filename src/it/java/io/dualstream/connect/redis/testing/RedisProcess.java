@@ -1,8 +1,9 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A {@code redis-server} (or {@code valkey-server}, see {@link ServerKind}) child process on a free loopback port, in
- * a temporary directory of its own that {@link #close()} removes. The cluster and sentinel fixtures are made of these.
+ * a temporary directory of its own that {@link #close()} removes, started as the quickstart starts its own
+ * ({@link RedisServer}). The cluster and sentinel fixtures are made of these.
  */
 public final class RedisProcess implements RedisFixture {
 
@@ -83,23 +85,16 @@ public final class RedisProcess implements RedisFixture {
         }
     }
 
+    /** A free loopback port, for a server or a worker a test starts. */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
+        return RedisServer.freePort();
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(ServerKind.current().server()));
-        if (withConfigFile) {
-            command.add(dir.resolve("redis.conf").toString());
-        }
-        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
-        command.addAll(extraArgs);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        List<String> args = new ArrayList<>(List.of("--logfile", dir.resolve("redis.log").toString()));
+        args.addAll(extraArgs);
+        process = RedisServer.start(ServerKind.current().server(), withConfigFile ? dir.resolve("redis.conf") : null,
+                port, dir, args, dir.resolve("stdout.log"));
         // A test that dies before close() must not leave redis-server running after the JVM.
         Process started = process;
         Path ownDir = dir;

@@ -1,5 +1,7 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
+
 import java.util.Locale;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Locale;
  * same tests run against either server (the build's {@code valkey-core} execution sets it).
  */
 public enum ServerKind {
-    REDIS("Redis", "redis-server", "redis-cli", "redis:7-alpine",
+    REDIS("Redis", RedisServer.SERVER, RedisServer.CLI, "redis:7-alpine",
             "Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis"),
     VALKEY("Valkey", "valkey-server", "valkey-cli", "valkey/valkey:8-alpine",
             "Debian 12: apt-get install -t bookworm-backports valkey-server; macOS: brew install valkey");

@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dualstream.quickstart.QuickstartWorker;
 
 import javax.management.JMException;
 import javax.management.MBeanAttributeInfo;
@@ -149,21 +150,13 @@ public final class StockWorker implements AutoCloseable {
         int restPort = RedisProcess.freePort();
         int jmxPort = RedisProcess.freePort();
         String id = options.name();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("bootstrap.servers", bootstrapServers);
-        settings.put("group.id", id);
-        settings.put("listeners", "http://127.0.0.1:" + restPort);
-        settings.put("rest.advertised.host.name", "127.0.0.1");
-        settings.put("config.storage.topic", id + "-configs");
-        settings.put("offset.storage.topic", id + "-offsets");
-        settings.put("status.storage.topic", id + "-status");
+        Map<String, String> settings = QuickstartWorker.stockProperties(bootstrapServers, "127.0.0.1", restPort, id,
+                pluginPath);
         settings.put("config.storage.replication.factor", "1");
         settings.put("offset.storage.replication.factor", "1");
         settings.put("status.storage.replication.factor", "1");
         settings.put("offset.flush.interval.ms", "1000");
-        settings.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         settings.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        settings.put("plugin.path", pluginPath.toAbsolutePath().toString());
         settings.putAll(options.workerProperties());
         Path properties = dir.resolve(id + ".properties");
         StringBuilder text = new StringBuilder();
