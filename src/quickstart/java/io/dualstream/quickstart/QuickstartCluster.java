@@ -101,7 +101,7 @@ public final class QuickstartCluster implements RedisDeployment {
         List<Process> processes = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         try {
-            deleteTree(dir);
+            RedisServer.deleteTree(dir);
             Files.createDirectories(dir);
             Set<Integer> taken = new LinkedHashSet<>();
             while (taken.size() < 2 * MASTERS) {
@@ -126,7 +126,7 @@ public final class QuickstartCluster implements RedisDeployment {
                             Duration.ofNanos(deadline - System.nanoTime()));
                 } catch (IllegalStateException exitedOrTimedOut) {
                     throw new QuickstartException("redis-server did not start on port " + ports.get(i) + ":\n"
-                            + tail(dir.resolve(ports.get(i) + "/redis-server.log")));
+                            + RedisServer.tail(dir.resolve(ports.get(i) + "/redis-server.log"), 10));
                 }
             }
             createCluster(dir, ports, deadline);
@@ -137,7 +137,7 @@ public final class QuickstartCluster implements RedisDeployment {
                     List.copyOf(processes), dir);
         } catch (IOException | RuntimeException e) {
             stop(processes);
-            deleteTree(dir);
+            RedisServer.deleteTree(dir);
             if (e instanceof QuickstartException known) {
                 throw known;
             }
@@ -145,7 +145,7 @@ public final class QuickstartCluster implements RedisDeployment {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(processes);
-            deleteTree(dir);
+            RedisServer.deleteTree(dir);
             throw new QuickstartException("interrupted while starting the Redis Cluster", e);
         }
     }
@@ -162,10 +162,11 @@ public final class QuickstartCluster implements RedisDeployment {
         if (!create.waitFor(leftMillis, TimeUnit.MILLISECONDS)) {
             create.destroyForcibly();
             throw new QuickstartException("redis-cli --cluster create did not finish within " + FORM_TIMEOUT.toSeconds()
-                    + " s:\n" + tail(log));
+                    + " s:\n" + RedisServer.tail(log, 10));
         }
         if (create.exitValue() != 0) {
-            throw new QuickstartException("redis-cli --cluster create failed (" + create.exitValue() + "):\n" + tail(log));
+            throw new QuickstartException("redis-cli --cluster create failed (" + create.exitValue() + "):\n"
+                    + RedisServer.tail(log, 10));
         }
     }
 
@@ -191,15 +192,6 @@ public final class QuickstartCluster implements RedisDeployment {
                     && info.contains("cluster_known_nodes:" + MASTERS);
         } catch (RuntimeException notYet) {
             return false;
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log at " + log + ")";
         }
     }
 
@@ -265,24 +257,11 @@ public final class QuickstartCluster implements RedisDeployment {
     public void close() {
         stop(spawned);
         if (dir != null) {
-            deleteTree(dir);
+            RedisServer.deleteTree(dir);
         }
     }
 
     private static void stop(List<Process> processes) {
         processes.forEach(RedisServer::stop);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // a leftover directory under target/ is harmless; the next run starts by deleting it
-        }
     }
 }

@@ -5,13 +5,17 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starting and stopping a {@code redis-server} child process on a loopback port, without persistence: the quickstart
@@ -113,6 +117,30 @@ public final class RedisServer {
             }
         }
         return false;
+    }
+
+    /** The last {@code lines} lines of a server's log, for an error message; says so when there is no log. */
+    public static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    /** Removes a server's working directory and everything in it, quietly: a leftover one is harmless. */
+    public static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Left for the next run, which deletes it first, or for the OS's temp clean-up.
+        }
     }
 
     /** A loopback port free right now (another process may take it before the server binds it). */

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,10 +46,7 @@ class QuickstartClusterTest {
 
     @Test
     void aGivenUriThatIsNotAClusterNamesTheFlags() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = RedisServer.freePort();
         try (QuickstartRedis standalone = QuickstartRedis.obtain(null, "127.0.0.1", port, workDir)) {
             String uri = "redis://127.0.0.1:" + standalone.port();
             QuickstartException error = assertThrows(QuickstartException.class,

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -20,15 +19,9 @@ class QuickstartRedisTest {
     @TempDir
     Path workDir;
 
-    private static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void startsRedisServerWhenNothingAnswersAndStopsItOnClose() throws Exception {
-        int silentPort = unusedPort();
+        int silentPort = RedisServer.freePort();
         QuickstartRedis redis = QuickstartRedis.obtain(null, "127.0.0.1", silentPort, workDir);
         Process spawned = redis.spawned();
         try {
@@ -59,7 +52,7 @@ class QuickstartRedisTest {
 
     @Test
     void aGivenUriThatDoesNotAnswerIsAnErrorNamingTheFlag() throws IOException {
-        String uri = "redis://127.0.0.1:" + unusedPort();
+        String uri = "redis://127.0.0.1:" + RedisServer.freePort();
         QuickstartException error = assertThrows(QuickstartException.class,
                 () -> QuickstartRedis.obtain(uri, "127.0.0.1", 1, workDir));
         assertTrue(error.getMessage().contains("quickstart.redis.uri") && error.getMessage().contains(uri),
@@ -68,7 +61,7 @@ class QuickstartRedisTest {
 
     private static int unusedPortUnchecked() {
         try {
-            return unusedPort();
+            return RedisServer.freePort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

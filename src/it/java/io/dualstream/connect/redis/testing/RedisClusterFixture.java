@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -113,7 +114,7 @@ public final class RedisClusterFixture implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("redis-cluster-it");
             Path ownDir = dir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> RedisProcess.deleteTree(ownDir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> RedisServer.deleteTree(ownDir)));
             int total = builder.masters * (1 + builder.replicasPerMaster);
             for (int i = 0; i < total; i++) {
                 RedisProcess node = startNode(builder);
@@ -391,7 +392,7 @@ public final class RedisClusterFixture implements AutoCloseable {
             tool.destroyForcibly();
         }
         processes.values().forEach(RedisProcess::close);
-        RedisProcess.deleteTree(dir);
+        RedisServer.deleteTree(dir);
     }
 
     // --- internals --------------------------------------------------------------------------------------------

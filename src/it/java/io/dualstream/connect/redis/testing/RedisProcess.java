@@ -80,7 +80,7 @@ public final class RedisProcess implements RedisFixture {
             if (redis != null) {
                 redis.close();
             }
-            deleteTree(dir);
+            RedisServer.deleteTree(dir);
             throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot start redis-server", e);
         }
     }
@@ -100,7 +100,7 @@ public final class RedisProcess implements RedisFixture {
         Path ownDir = dir;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             started.destroyForcibly();
-            deleteTree(ownDir);
+            RedisServer.deleteTree(ownDir);
         }));
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
@@ -201,18 +201,6 @@ public final class RedisProcess implements RedisFixture {
             resume();
             kill();
         }
-        deleteTree(dir);
-    }
-
-    /** Removes a temporary directory and everything in it, quietly. */
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // A leftover temp directory is not worth failing a test for.
-        }
+        RedisServer.deleteTree(dir);
     }
 }
