@@ -3,6 +3,7 @@ package io.dualstream.connect.redis.bench;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.Subscriber;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -74,8 +75,26 @@ final class BenchStack implements AutoCloseable {
         return info.tasks().size() + " task(s) " + info.tasks().stream().map(ConnectorStateInfo.TaskState::state).toList();
     }
 
-    CountingSubscriber subscriber(String pattern) {
-        return new CountingSubscriber(redis.host(), redis.port(), pattern);
+    /**
+     * A subscriber that only counts (it keeps up with hundreds of thousands of messages a second) and subscribes again
+     * when Redis comes back, like a gateway.
+     */
+    Subscriber subscriber(String pattern) {
+        return countingSubscriber(redis.host(), redis.port(), pattern);
+    }
+
+    static Subscriber countingSubscriber(String host, int port, String pattern) {
+        return Subscriber.psubscribeResubscribing(host, port, pattern).countOnly();
+    }
+
+    /** Between polls of a count, or the length of a deliberate wait (Redis down, a run settling). */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static long gcCount() {

@@ -4,6 +4,7 @@ import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
+import io.dualstream.connect.redis.testing.Subscriber;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -71,9 +72,9 @@ public final class TopologyDrainHarness {
             List<Event> backlog = BenchEvents.events(events);
             stack.produce(TOPIC, backlog);
 
-            CountingSubscriber standaloneSubscriber = stack.subscriber("events:*");
+            Subscriber standaloneSubscriber = stack.subscriber("events:*");
             Node anyMaster = cluster.masters().get(0);
-            CountingSubscriber clusterSubscriber = new CountingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
+            Subscriber clusterSubscriber = BenchStack.countingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
             ShardedCounter sharded = new ShardedCounter(cluster, GitHubEvents.allChannels());
             List<Target> targets = List.of(
                     new Target("standalone, PUBLISH", Map.of("redis.uri", stack.redis.uri()),
@@ -124,18 +125,18 @@ public final class TopologyDrainHarness {
                 throw new IllegalStateException(name + ": " + (target.counter().received() - before) + " of " + events
                         + " notifications after " + TIMEOUT_MS + " ms; " + stack.tasksRunning(name));
             }
-            CountingSubscriber.pause(5);
+            BenchStack.pause(5);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         stack.deleteConnector(name);
         return events / seconds;
     }
 
-    private static Counter counter(CountingSubscriber subscriber) {
+    private static Counter counter(Subscriber subscriber) {
         return new Counter() {
             @Override
             public long received() {
-                return subscriber.received();
+                return subscriber.count();
             }
 
             @Override
@@ -193,7 +194,7 @@ public final class TopologyDrainHarness {
                 thread.start();
                 long deadline = System.currentTimeMillis() + 15_000;
                 while (!session.isSubscribed() && System.currentTimeMillis() < deadline) {
-                    CountingSubscriber.pause(10);
+                    BenchStack.pause(10);
                 }
                 for (String channel : mine.subList(1, mine.size())) {
                     session.ssubscribe(channel);
@@ -203,7 +204,7 @@ public final class TopologyDrainHarness {
             }
             long deadline = System.currentTimeMillis() + 15_000;
             while (confirmed.get() < channels.size() && System.currentTimeMillis() < deadline) {
-                CountingSubscriber.pause(10);
+                BenchStack.pause(10);
             }
             if (confirmed.get() < channels.size()) {
                 throw new IllegalStateException("only " + confirmed.get() + " of " + channels.size() + " SSUBSCRIBEs confirmed");
