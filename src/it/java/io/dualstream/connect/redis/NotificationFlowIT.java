@@ -1,10 +1,10 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
@@ -75,7 +75,7 @@ class NotificationFlowIT {
     void thousandsOfRealisticEventsBecomeExactNotificationsInPartitionOrder() throws Exception {
         String topic = "github-events";
         connect.kafka().createTopic(topic, 3);
-        List<Event> events = GitHubEvents.generate("evt", 3000, 42);
+        List<Event> events = SampleEvents.generate("evt", 3000, 42);
         subscriber = Subscriber.psubscribe(redis, "events:*");
         Map<String, String> config = sinkConfig(topic, redis);
         config.put("tasks.max", "2");

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.metrics.TaskMetrics;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.StockWorker;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TestCertificates;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.management.ObjectName;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,7 +162,7 @@ class OlderWorkersIT {
             worker.awaitRunning(CONNECTOR, Duration.ofSeconds(60));
 
             // After every third good record, a hostile one that cannot become a notification.
-            List<Event> events = GitHubEvents.generate("compat-" + kafkaVersion, 60, 11);
+            List<Event> events = SampleEvents.generate("compat-" + kafkaVersion, 60, 11);
             List<byte[]> values = new ArrayList<>();
             TreeSet<Long> hostileOffsets = new TreeSet<>();
             for (int i = 0; i < events.size(); i++) {
@@ -217,8 +217,8 @@ class OlderWorkersIT {
         String connector = "realtime-" + kafkaVersion;
         String topic = "realtime-" + kafkaVersion;
         kafka.createTopic(topic, 1);
-        List<Event> stale = GitHubEvents.generate("stale-" + kafkaVersion, 20, 5);
-        List<Event> fresh = GitHubEvents.generate("fresh-" + kafkaVersion, 120, 6);
+        List<Event> stale = SampleEvents.generate("stale-" + kafkaVersion, 20, 5);
+        List<Event> fresh = SampleEvents.generate("fresh-" + kafkaVersion, 120, 6);
         Map<String, String> config = connectorConfig(topic, "dlq-" + connector);
         config.put("channel.template", "live:{source_type}:{source_id},live:all");
         config.put("notification.max.age.ms", "600000");

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.Subscriber.Message;
 import io.dualstream.connect.redis.testing.TaskMetricsJmx;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,6 +36,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import javax.management.ObjectName;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,9 +88,9 @@ class PackagedRealTimeIT {
         String name = "stale";
         String topic = "stale-events";
         Map<String, String> config = sink(topic, 3, Map.of("notification.max.age.ms", Long.toString(MAX_AGE_MS)));
-        List<Event> live = GitHubEvents.generate("live", 20, 1);
-        List<Event> backlog = GitHubEvents.generate("backlog", 500, 2);
-        List<Event> fresh = GitHubEvents.generate("fresh", 100, 3);
+        List<Event> live = SampleEvents.generate("live", 20, 1);
+        List<Event> backlog = SampleEvents.generate("backlog", 500, 2);
+        List<Event> fresh = SampleEvents.generate("fresh", 100, 3);
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
             run(name, config);
             ConnectClusters.send(connect, records(topic, live));
@@ -137,7 +137,7 @@ class PackagedRealTimeIT {
         List<Event> events = new ArrayList<>();
         List<String> values = new ArrayList<>();
         Map<String, List<String>> channelsOf = new HashMap<>();
-        List<Event> generated = GitHubEvents.generate("fan", 300, 4);
+        List<Event> generated = SampleEvents.generate("fan", 300, 4);
         for (int i = 0; i < generated.size(); i++) {
             Event event = generated.get(i);
             ObjectNode value = (ObjectNode) JSON.readTree(event.json());
@@ -203,7 +203,7 @@ class PackagedRealTimeIT {
         String topic = "paced-events";
         int rate = 2000;
         Map<String, String> config = sink(topic, 3, Map.of("notification.max.rate", Integer.toString(rate)));
-        List<Event> backlog = GitHubEvents.generate("paced", 20_000, 5);
+        List<Event> backlog = SampleEvents.generate("paced", 20_000, 5);
         ConnectClusters.sendBacklog(connect, records(topic, backlog));
 
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
@@ -225,7 +225,7 @@ class PackagedRealTimeIT {
         // Batches of up to 500 records, while one put() takes on about rate (one second's worth): the rest go back.
         Map<String, String> config = sink(topic, partitions, Map.of("notification.max.rate", Integer.toString(rate),
                 "consumer.override.max.poll.records", "500"));
-        List<Event> backlog = GitHubEvents.generate("deferred", 1000, 6);
+        List<Event> backlog = SampleEvents.generate("deferred", 1000, 6);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < backlog.size(); i++) {
             records.add(ConnectClusters.record(topic, i % partitions, backlog.get(i).key(), backlog.get(i).json()));

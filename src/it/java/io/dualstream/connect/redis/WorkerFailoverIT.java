@@ -1,10 +1,10 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
@@ -78,7 +78,7 @@ class WorkerFailoverIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 3, "not running");
 
         try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
-            List<Event> before = GitHubEvents.generate("before", 300, 1);
+            List<Event> before = SampleEvents.generate("before", 300, 1);
             ConnectClusters.produce(connect, TOPIC, before.stream().map(e -> new String[] {e.key(), e.json()}).toList());
             subscriber.awaitCount(before.size(), TIMEOUT);
 
@@ -89,7 +89,7 @@ class WorkerFailoverIT {
 
             awaitTasksMovedOff(taskWorker);
 
-            List<Event> after = GitHubEvents.generate("after", 300, 2);
+            List<Event> after = SampleEvents.generate("after", 300, 2);
             ConnectClusters.produce(connect, TOPIC, after.stream().map(e -> new String[] {e.key(), e.json()}).toList());
             List<Subscriber.Message> received = subscriber.await(list -> list.stream()
                             .filter(m -> m.payload().contains("\"after-")).map(Subscriber.Message::payload)

@@ -1,10 +1,10 @@
 package io.dualstream.connect.redis.bench;
 
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -75,7 +75,7 @@ public final class TopologyDrainHarness {
             Subscriber standaloneSubscriber = stack.subscriber("events:*");
             Node anyMaster = cluster.masters().get(0);
             Subscriber clusterSubscriber = BenchStack.countingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
-            ShardedCounter sharded = new ShardedCounter(cluster, GitHubEvents.allChannels());
+            ShardedCounter sharded = new ShardedCounter(cluster, SampleEvents.allChannels());
             List<Target> targets = List.of(
                     new Target("standalone, PUBLISH", Map.of("redis.uri", stack.redis.uri()),
                             counter(standaloneSubscriber)),
