@@ -271,17 +271,13 @@ class OlderWorkersIT {
 
     /** rediss:// with mutual TLS, the CA and the client's key and certificate as PEM files. */
     private static Map<String, String> connectorConfig(String topic, String dlq) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", ConnectClusters.CONNECTOR_CLASS);
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("redis.uri", "rediss://127.0.0.1:" + tlsPort);
-        config.put("redis.ssl.truststore.location", certs.caCertificate().toString());
-        config.put("redis.ssl.keystore.location", clientPem.toString());
-        config.put("redis.ssl.keystore.type", "PEM");
-        config.put("redis.ssl.keystore.password", KEY_PASSWORD);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        Map<String, String> config = ConnectClusters.sinkConfig(topic, Map.of(
+                "redis.uri", "rediss://127.0.0.1:" + tlsPort,
+                "redis.ssl.truststore.location", certs.caCertificate().toString(),
+                "redis.ssl.keystore.location", clientPem.toString(),
+                "redis.ssl.keystore.type", "PEM",
+                "redis.ssl.keystore.password", KEY_PASSWORD,
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
         return ConnectClusters.withDeadLetterQueue(config, dlq);
     }
 

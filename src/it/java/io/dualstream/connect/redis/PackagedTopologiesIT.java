@@ -3,7 +3,6 @@ package io.dualstream.connect.redis;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ClientInfo;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisSentinelFixture;
 import io.dualstream.connect.redis.testing.ShardSubscribers;
@@ -16,11 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,14 +37,12 @@ class PackagedTopologiesIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern ID = Pattern.compile("\"id\":\"(seq-\\d+-\\d+)\"");
-    private static Path pluginPath;
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
-    static void startWorker() throws IOException {
-        pluginPath = Files.createTempDirectory("plugin-path");
-        PackagedPlugin.install(pluginPath);
-        connect = ConnectClusters.start("packaged-topologies", Map.of("plugin.path", pluginPath.toString()));
+    static void startWorker() {
+        connect = ConnectClusters.start("packaged-topologies",
+                Map.of("plugin.path", ConnectClusters.installPackagedPlugin().toString()));
     }
 
     @AfterAll
@@ -60,15 +53,11 @@ class PackagedTopologiesIT {
     }
 
     private static Map<String, String> sink(String topic, String tasks) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", ConnectClusters.CONNECTOR_CLASS);
-        config.put("tasks.max", tasks);
-        config.put("topics", topic);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("redis.timeout.ms", "1000");
-        config.put("redis.retry.backoff.max.ms", "1000");
-        return config;
+        return ConnectClusters.sinkConfig(topic, Map.of(
+                "tasks.max", tasks,
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "redis.timeout.ms", "1000",
+                "redis.retry.backoff.max.ms", "1000"));
     }
 
     /** A cluster sink publishing with SPUBLISH, at least once. */

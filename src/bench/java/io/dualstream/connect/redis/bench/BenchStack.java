@@ -54,9 +54,8 @@ final class BenchStack implements AutoCloseable {
 
     /** The sink config of the ITs (String keys, schemaless JSON values) for {@code connectorClass}, plus extras. */
     Map<String, String> sinkConfig(String connectorClass, String topic, int tasks, Map<String, String> extra) {
-        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis);
-        config.put("connector.class", connectorClass);
-        config.put("tasks.max", Integer.toString(tasks));
+        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis,
+                Map.of("connector.class", connectorClass, "tasks.max", Integer.toString(tasks)));
         config.putAll(extra);
         return config;
     }
