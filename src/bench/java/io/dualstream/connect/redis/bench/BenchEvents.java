@@ -73,9 +73,17 @@ public final class BenchEvents {
 
     /** The connector's default mapping (notification.fields, channel.max.bytes) with these channel templates. */
     public static NotificationMapper mapper(String... channelTemplates) {
-        return new NotificationMapper(ChannelTemplates.parse(List.of(channelTemplates)),
-                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
+        return new NotificationMapper(channelTemplates(channelTemplates), defaultFields(),
                 RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+    }
+
+    public static ChannelTemplates channelTemplates(String... templates) {
+        return ChannelTemplates.parse(List.of(templates));
+    }
+
+    /** The default notification.fields. */
+    public static NotificationFields defaultFields() {
+        return NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(",")));
     }
 
     private static JsonNode tree(String json) {
