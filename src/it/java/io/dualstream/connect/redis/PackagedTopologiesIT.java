@@ -106,19 +106,10 @@ class PackagedTopologiesIT {
             if (missing.isEmpty()) {
                 return;
             }
-            pause(200);
+            Await.pause(200);
         }
         throw new AssertionError(what + ": " + missing.size() + " of " + expected.size() + " events never arrived, e.g. "
                 + missing.stream().limit(5).toList());
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms); // polling interval
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test

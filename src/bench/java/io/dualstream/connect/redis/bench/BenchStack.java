@@ -86,14 +86,23 @@ final class BenchStack implements AutoCloseable {
         return Subscriber.psubscribeResubscribing(host, port, pattern).countOnly();
     }
 
-    /** Between polls of a count, or the length of a deliberate wait (Redis down, a run settling). */
-    static void pause(long millis) {
+    /** What a harness calls to do; may throw anything. */
+    interface Harness {
+        void run(String[] args) throws Exception;
+    }
+
+    /**
+     * Runs a harness's {@code main}, then ends the JVM, whose embedded cluster leaves non-daemon threads behind:
+     * with status 1 and the stack trace when the run failed.
+     */
+    static void runThenExit(String[] args, Harness harness) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            harness.run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
         }
+        System.exit(0);
     }
 
     static long gcCount() {

@@ -3,6 +3,7 @@ package io.dualstream.connect.redis.bench;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.quickstart.SampleEvents.Event;
@@ -47,13 +48,7 @@ public final class DrainHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1); // the embedded cluster's threads would keep the JVM alive
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, DrainHarness::run);
     }
 
     private static void run(String[] args) {
@@ -310,7 +305,7 @@ public final class DrainHarness {
                 throw new IllegalStateException(what + ": only " + counter.get() + " of " + expected + " after "
                         + TIMEOUT_MS / 1000 + " s");
             }
-            BenchStack.pause(1);
+            Await.pause(1);
         }
         return System.nanoTime();
     }

@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.Subscriber;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,13 +26,7 @@ public final class LatencyHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1); // the embedded cluster's threads would keep the JVM alive
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, LatencyHarness::run);
     }
 
     /** The connector under test: the real one, timed from outside, with send time and record timestamp published. */
@@ -86,7 +81,7 @@ public final class LatencyHarness {
         Runnable disturbance = !outage ? null : () -> {
             outageNanos[0] = System.nanoTime();
             stack.redis.kill();
-            BenchStack.pause(2000);
+            Await.pause(2000);
             stack.redis.restart(); // returns once PING answers
             outageNanos[1] = System.nanoTime();
         };
@@ -94,7 +89,7 @@ public final class LatencyHarness {
         // Everything still in flight arrives within a few seconds; after an outage some notifications are lost.
         long deadline = System.currentTimeMillis() + (outage ? 10_000 : 30_000);
         while (subscriber.count() < sent && System.currentTimeMillis() < deadline) {
-            BenchStack.pause(10);
+            Await.pause(10);
         }
         subscriber.countOnly();
         long received = subscriber.count();

@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.Subscriber;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -20,13 +21,7 @@ public final class MemoryHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        BenchStack.runThenExit(args, MemoryHarness::run);
     }
 
     private static void run(String[] args) {
@@ -39,7 +34,7 @@ public final class MemoryHarness {
                  PacedProducer producer = new PacedProducer(stack, LatencyHarness.TOPIC)) {
                 stack.createConnector(LatencyHarness.CONNECTOR, LatencyHarness.connectorConfig(stack, Map.of()));
                 producer.run(5000, 10, 0, null); // warm-up
-                BenchStack.pause(2000);
+                Await.pause(2000);
                 long liveBefore = liveHeapAfterFullGc();
                 subscriber.resetCount();
                 TimedSinkConnector.PUT_NANOS.clear();
@@ -54,7 +49,7 @@ public final class MemoryHarness {
                 long sent = producer.run(rate, seconds, 0, null);
                 long deadline = System.currentTimeMillis() + 30_000;
                 while (subscriber.count() < sent && System.currentTimeMillis() < deadline) {
-                    BenchStack.pause(10);
+                    Await.pause(10);
                 }
                 sampler.interrupt();
                 long gcCount = BenchStack.gcCount() - gcCount0;

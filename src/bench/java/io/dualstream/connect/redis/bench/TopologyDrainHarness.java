@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
 import io.dualstream.connect.redis.testing.Subscriber;
@@ -34,13 +35,7 @@ public final class TopologyDrainHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, TopologyDrainHarness::run);
     }
 
     /** Where a drain publishes, and the subscribers that count what arrives there. */
@@ -125,7 +120,7 @@ public final class TopologyDrainHarness {
                 throw new IllegalStateException(name + ": " + (target.counter().received() - before) + " of " + events
                         + " notifications after " + TIMEOUT_MS + " ms; " + stack.tasksRunning(name));
             }
-            BenchStack.pause(5);
+            Await.pause(5);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         stack.deleteConnector(name);
@@ -194,7 +189,7 @@ public final class TopologyDrainHarness {
                 thread.start();
                 long deadline = System.currentTimeMillis() + 15_000;
                 while (!session.isSubscribed() && System.currentTimeMillis() < deadline) {
-                    BenchStack.pause(10);
+                    Await.pause(10);
                 }
                 for (String channel : mine.subList(1, mine.size())) {
                     session.ssubscribe(channel);
@@ -204,7 +199,7 @@ public final class TopologyDrainHarness {
             }
             long deadline = System.currentTimeMillis() + 15_000;
             while (confirmed.get() < channels.size() && System.currentTimeMillis() < deadline) {
-                BenchStack.pause(10);
+                Await.pause(10);
             }
             if (confirmed.get() < channels.size()) {
                 throw new IllegalStateException("only " + confirmed.get() + " of " + channels.size() + " SSUBSCRIBEs confirmed");

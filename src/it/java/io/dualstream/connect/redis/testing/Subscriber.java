@@ -134,7 +134,7 @@ public final class Subscriber implements AutoCloseable {
     /** Connects until Redis answers or {@link #close()} runs; returns whether it connected. */
     private boolean reconnect(HostAndPort node, JedisClientConfig config) {
         while (!closed) {
-            pause(RECONNECT_PAUSE_MS); // the retry interval while Redis is down, not synchronisation
+            Await.pause(RECONNECT_PAUSE_MS); // the retry interval while Redis is down
             try {
                 jedis = new Jedis(node, config);
             } catch (RuntimeException stillDown) {
@@ -581,14 +581,6 @@ public final class Subscriber implements AutoCloseable {
             connection.close();
         } catch (RuntimeException ignored) {
             // Already disconnected.
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
