@@ -3,20 +3,18 @@ package io.dualstream.connect.redis.bench;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
+import io.dualstream.connect.redis.testing.ShardSubscribers;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.quickstart.SampleEvents;
 import io.dualstream.quickstart.SampleEvents.Event;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisShardedPubSub;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Drain benchmark across topologies: the same backlog drained by the connector into a standalone Redis (PUBLISH),
@@ -39,14 +37,7 @@ public final class TopologyDrainHarness {
     }
 
     /** Where a drain publishes, and the subscribers that count what arrives there. */
-    private record Target(String name, Map<String, String> settings, Counter counter) {
-    }
-
-    private interface Counter extends AutoCloseable {
-        long received();
-
-        @Override
-        void close();
+    private record Target(String name, Map<String, String> settings, LongSupplier received) {
     }
 
     private static void run(String[] args) {
@@ -70,14 +61,14 @@ public final class TopologyDrainHarness {
             Subscriber standaloneSubscriber = stack.subscriber("events:*");
             Node anyMaster = cluster.masters().get(0);
             Subscriber clusterSubscriber = BenchStack.countingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
-            ShardedCounter sharded = new ShardedCounter(cluster, SampleEvents.allChannels());
+            ShardSubscribers sharded = ShardSubscribers.onMasters(cluster, SampleEvents.allChannels()).countOnly();
             List<Target> targets = List.of(
                     new Target("standalone, PUBLISH", Map.of("redis.uri", stack.redis.uri()),
-                            counter(standaloneSubscriber)),
+                            standaloneSubscriber::count),
                     new Target("cluster, PUBLISH", Map.of("redis.mode", "cluster", "redis.uri", cluster.seedUri()),
-                            counter(clusterSubscriber)),
+                            clusterSubscriber::count),
                     new Target("cluster, SPUBLISH", Map.of("redis.mode", "cluster", "redis.uri", cluster.seedUri(),
-                            "redis.publish.command", "SPUBLISH"), sharded));
+                            "redis.publish.command", "SPUBLISH"), sharded::count));
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             int drain = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -111,13 +102,13 @@ public final class TopologyDrainHarness {
     private static double drain(BenchStack stack, String name, Target target, int tasks, int events) {
         Map<String, String> config = stack.sinkConfig(io.dualstream.connect.redis.testing.ConnectClusters.CONNECTOR_CLASS,
                 TOPIC, tasks, target.settings());
-        long before = target.counter().received();
+        long before = target.received().getAsLong();
         long start = System.nanoTime();
         stack.createConnector(name, config);
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        while (target.counter().received() - before < events) {
+        while (target.received().getAsLong() - before < events) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException(name + ": " + (target.counter().received() - before) + " of " + events
+                throw new IllegalStateException(name + ": " + (target.received().getAsLong() - before) + " of " + events
                         + " notifications after " + TIMEOUT_MS + " ms; " + stack.tasksRunning(name));
             }
             Await.pause(5);
@@ -127,100 +118,10 @@ public final class TopologyDrainHarness {
         return events / seconds;
     }
 
-    private static Counter counter(Subscriber subscriber) {
-        return new Counter() {
-            @Override
-            public long received() {
-                return subscriber.count();
-            }
-
-            @Override
-            public void close() {
-                subscriber.close();
-            }
-        };
-    }
-
     private static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /**
-     * Counts sharded messages on every channel the events can have: one connection per master, SSUBSCRIBE'd to each
-     * of its channels (one SSUBSCRIBE per slot: the channels of one command must share a slot).
-     */
-    private static final class ShardedCounter implements Counter {
-        private final AtomicLong received = new AtomicLong();
-        private final List<Connection> connections = new ArrayList<>();
-        private final List<JedisShardedPubSub> sessions = new ArrayList<>();
-
-        ShardedCounter(RedisClusterFixture cluster, List<String> channels) {
-            Map<Integer, List<String>> byMaster = new LinkedHashMap<>();
-            for (String channel : channels) {
-                byMaster.computeIfAbsent(cluster.masterForChannel(channel).port(), p -> new ArrayList<>()).add(channel);
-            }
-            AtomicLong confirmed = new AtomicLong();
-            for (Map.Entry<Integer, List<String>> entry : byMaster.entrySet()) {
-                Connection connection = new Connection(new redis.clients.jedis.HostAndPort("127.0.0.1", entry.getKey()),
-                        DefaultJedisClientConfig.builder().socketTimeoutMillis(0).build());
-                JedisShardedPubSub session = new JedisShardedPubSub() {
-                    @Override
-                    public void onSMessage(String channel, String message) {
-                        received.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onSSubscribe(String channel, int subscribedChannels) {
-                        confirmed.incrementAndGet();
-                    }
-                };
-                List<String> mine = entry.getValue();
-                Thread thread = new Thread(() -> {
-                    try {
-                        session.proceed(connection, mine.get(0));
-                    } catch (RuntimeException closed) {
-                        // closed at the end of the run
-                    }
-                }, "sharded-counter-" + entry.getKey());
-                thread.setDaemon(true);
-                thread.start();
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (!session.isSubscribed() && System.currentTimeMillis() < deadline) {
-                    Await.pause(10);
-                }
-                for (String channel : mine.subList(1, mine.size())) {
-                    session.ssubscribe(channel);
-                }
-                connections.add(connection);
-                sessions.add(session);
-            }
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (confirmed.get() < channels.size() && System.currentTimeMillis() < deadline) {
-                Await.pause(10);
-            }
-            if (confirmed.get() < channels.size()) {
-                throw new IllegalStateException("only " + confirmed.get() + " of " + channels.size() + " SSUBSCRIBEs confirmed");
-            }
-        }
-
-        @Override
-        public long received() {
-            return received.get();
-        }
-
-        @Override
-        public void close() {
-            sessions.forEach(s -> {
-                try {
-                    s.sunsubscribe();
-                } catch (RuntimeException ignored) {
-                    // already gone
-                }
-            });
-            connections.forEach(Connection::close);
-        }
     }
 }

@@ -8,12 +8,14 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -240,9 +242,9 @@ public final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * {@code SSUBSCRIBE channels} on {@code node}, which must own their slot (in a cluster: the
-     * master or a replica of it; several channels must share a slot, see hash tags). Returns once Redis has
-     * confirmed every channel; a {@code MOVED} or {@code CROSSSLOT} answer fails at once.
+     * {@code SSUBSCRIBE channels} on {@code node}, which must own their slots (in a cluster: the master or a replica
+     * of it); one SSUBSCRIBE per slot, all on this subscriber's one connection. Returns once Redis has confirmed
+     * every channel; a {@code MOVED} answer fails at once.
      */
     public static Subscriber ssubscribe(RedisEndpoint node, String... channels) {
         return ssubscribe(node.hostAndPort(), defaultConfig(), channels);
@@ -275,7 +277,8 @@ public final class Subscriber implements AutoCloseable {
     private static final class ShardSubscription implements Subscription {
         private final Subscriber self;
         private final JedisClientConfig config;
-        private final byte[][] channels;
+        /** The channels by slot, in order: one SSUBSCRIBE each (one command takes the channels of one slot only). */
+        private final List<byte[][]> bySlot;
         private volatile boolean cancelled;
         private volatile BinaryJedisShardedPubSub current;
         /** The connection to the node a MOVED answer named, once the slot has moved. */
@@ -284,11 +287,18 @@ public final class Subscriber implements AutoCloseable {
         ShardSubscription(Subscriber self, JedisClientConfig config, String[] channels) {
             this.self = self;
             this.config = config;
-            this.channels = Arrays.stream(channels).map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+            Map<Integer, List<byte[]>> slots = new LinkedHashMap<>();
+            for (String channel : channels) {
+                byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+                slots.computeIfAbsent(JedisClusterCRC16.getSlot(name), s -> new ArrayList<>()).add(name);
+            }
+            this.bySlot = slots.values().stream().map(c -> c.toArray(byte[][]::new)).toList();
         }
 
         private BinaryJedisShardedPubSub newPubSub() {
             return new BinaryJedisShardedPubSub() {
+                private boolean otherSlotsSent;
+
                 @Override
                 public void onSMessage(byte[] channel, byte[] message) {
                     self.record(channel, message);
@@ -296,6 +306,12 @@ public final class Subscriber implements AutoCloseable {
 
                 @Override
                 public void onSSubscribe(byte[] channel, int subscribedChannels) {
+                    // proceed() sends the first slot's SSUBSCRIBE; the others go on the same connection once it has
+                    // taken, from this (the listening) thread, which alone writes to it.
+                    if (!otherSlotsSent) {
+                        otherSlotsSent = true;
+                        bySlot.subList(1, bySlot.size()).forEach(this::ssubscribe);
+                    }
                     self.subscribed.countDown();
                 }
             };
@@ -309,7 +325,7 @@ public final class Subscriber implements AutoCloseable {
             while (!cancelled) {
                 current = newPubSub();
                 try {
-                    current.proceed(connection, channels);
+                    current.proceed(connection, bySlot.get(0));
                 } catch (JedisMovedDataException slotMoved) {
                     if (self.subscribed.getCount() > 0) {
                         throw slotMoved; // the first subscription went to the wrong node: a test's mistake to report
