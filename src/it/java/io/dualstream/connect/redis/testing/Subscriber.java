@@ -1,21 +1,14 @@
 package io.dualstream.connect.redis.testing;
 
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.BinaryJedisShardedPubSub;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.exceptions.JedisMovedDataException;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,15 +42,6 @@ public final class Subscriber implements AutoCloseable {
     public interface PayloadListener {
         /** @param receivedNanos when it arrived, from {@link System#nanoTime()} */
         void onMessage(byte[] payload, long receivedNanos);
-    }
-
-    /** What the subscriber listens with: a pattern subscription or a sharded one. */
-    private interface Subscription {
-        void listen(Jedis jedis);
-
-        boolean active();
-
-        void cancel();
     }
 
     /** Where an arriving message goes: kept, forwarded as text, or handed on as bytes. */
@@ -199,48 +183,6 @@ public final class Subscriber implements AutoCloseable {
                 1, null, true, self -> new PatternSubscription(self, pattern)).confirmed();
     }
 
-    /** A pattern subscription; a new Jedis Pub/Sub for each connection, since one cannot be reused. */
-    private static final class PatternSubscription implements Subscription {
-        private final Subscriber self;
-        private final byte[] pattern;
-        private volatile BinaryJedisPubSub current;
-
-        PatternSubscription(Subscriber self, String pattern) {
-            this.self = self;
-            this.pattern = pattern.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void listen(Jedis jedis) {
-            current = new BinaryJedisPubSub() {
-                @Override
-                public void onPMessage(byte[] matched, byte[] channel, byte[] message) {
-                    self.record(channel, message);
-                }
-
-                @Override
-                public void onPSubscribe(byte[] matched, int subscribedChannels) {
-                    if (self.subscribed.getCount() == 0) {
-                        self.resubscriptions.incrementAndGet(); // connected again after Redis went away
-                    }
-                    self.subscribed.countDown();
-                }
-            };
-            jedis.psubscribe(current, pattern);
-        }
-
-        @Override
-        public boolean active() {
-            BinaryJedisPubSub pubSub = current;
-            return pubSub != null && pubSub.isSubscribed();
-        }
-
-        @Override
-        public void cancel() {
-            current.punsubscribe();
-        }
-    }
-
     /**
      * {@code SSUBSCRIBE channels} on {@code node}, which must own their slots (in a cluster: the master or a replica
      * of it); one SSUBSCRIBE per slot, all on this subscriber's one connection. Returns once Redis has confirmed
@@ -273,96 +215,6 @@ public final class Subscriber implements AutoCloseable {
         return resubscriptions.get();
     }
 
-    /** A sharded subscription that outlives {@code sunsubscribe} from the server, see {@link #ssubscribe}. */
-    private static final class ShardSubscription implements Subscription {
-        private final Subscriber self;
-        private final JedisClientConfig config;
-        /** The channels by slot, in order: one SSUBSCRIBE each (one command takes the channels of one slot only). */
-        private final List<byte[][]> bySlot;
-        private volatile boolean cancelled;
-        private volatile BinaryJedisShardedPubSub current;
-        /** The connection to the node a MOVED answer named, once the slot has moved. */
-        private volatile Connection moved;
-
-        ShardSubscription(Subscriber self, JedisClientConfig config, String[] channels) {
-            this.self = self;
-            this.config = config;
-            Map<Integer, List<byte[]>> slots = new LinkedHashMap<>();
-            for (String channel : channels) {
-                byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-                slots.computeIfAbsent(JedisClusterCRC16.getSlot(name), s -> new ArrayList<>()).add(name);
-            }
-            this.bySlot = slots.values().stream().map(c -> c.toArray(byte[][]::new)).toList();
-        }
-
-        private BinaryJedisShardedPubSub newPubSub() {
-            return new BinaryJedisShardedPubSub() {
-                private boolean otherSlotsSent;
-
-                @Override
-                public void onSMessage(byte[] channel, byte[] message) {
-                    self.record(channel, message);
-                }
-
-                @Override
-                public void onSSubscribe(byte[] channel, int subscribedChannels) {
-                    // proceed() sends the first slot's SSUBSCRIBE; the others go on the same connection once it has
-                    // taken, from this (the listening) thread, which alone writes to it.
-                    if (!otherSlotsSent) {
-                        otherSlotsSent = true;
-                        bySlot.subList(1, bySlot.size()).forEach(this::ssubscribe);
-                    }
-                    self.subscribed.countDown();
-                }
-            };
-        }
-
-        @Override
-        public void listen(Jedis jedis) {
-            // Jedis has no ssubscribe on a single connection; the sharded Pub/Sub drives one itself, and returns once
-            // no channel is subscribed any more.
-            Connection connection = jedis.getConnection();
-            while (!cancelled) {
-                current = newPubSub();
-                try {
-                    current.proceed(connection, bySlot.get(0));
-                } catch (JedisMovedDataException slotMoved) {
-                    if (self.subscribed.getCount() > 0) {
-                        throw slotMoved; // the first subscription went to the wrong node: a test's mistake to report
-                    }
-                    closeMoved();
-                    moved = new Connection(slotMoved.getTargetNode(), config);
-                    connection = moved;
-                    continue;
-                }
-                if (!cancelled) {
-                    self.resubscriptions.incrementAndGet();
-                }
-            }
-        }
-
-        @Override
-        public boolean active() {
-            return !cancelled;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            BinaryJedisShardedPubSub pubSub = current;
-            if (pubSub != null && pubSub.isSubscribed()) {
-                pubSub.sunsubscribe();
-            }
-            closeMoved();
-        }
-
-        private void closeMoved() {
-            if (moved != null) {
-                moved.close();
-            }
-        }
-    }
-
     private static JedisClientConfig defaultConfig() {
         return DefaultJedisClientConfig.builder().connectionTimeoutMillis(5000).build();
     }
@@ -381,7 +233,21 @@ public final class Subscriber implements AutoCloseable {
         return this;
     }
 
-    private void record(byte[] channel, byte[] payload) {
+    /** Whether Redis confirmed every channel or pattern of the first subscription. */
+    boolean allConfirmed() {
+        return subscribed.getCount() == 0;
+    }
+
+    void countConfirmation() {
+        subscribed.countDown();
+    }
+
+    void countResubscription() {
+        resubscriptions.incrementAndGet();
+    }
+
+    /** Called by the subscription, on the listening thread, for each message. */
+    void record(byte[] channel, byte[] payload) {
         delivery.deliver(channel, payload, System.nanoTime());
         arrived.incrementAndGet();
         if (pace != null) {
@@ -477,45 +343,6 @@ public final class Subscriber implements AutoCloseable {
             throw new AssertionError(description + " still listening after " + timeout + "; received " + count());
         }
         return failure.get();
-    }
-
-    /** Holds the listening thread to at most {@code perSecond} messages a second. */
-    private static final class ReadPace {
-        /** How far behind its schedule the reader may fall and still catch up at full speed. */
-        private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-        private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-        private final int perSecond;
-        private final long intervalNanos;
-        private boolean started;
-        private long dueNanos;
-
-        ReadPace(int perSecond) {
-            if (perSecond <= 0) {
-                throw new IllegalArgumentException("messages per second must be positive: " + perSecond);
-            }
-            this.perSecond = perSecond;
-            this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        }
-
-        /** Called by the listening thread after each message: waits until the next one may be read. */
-        void awaitTurn() {
-            long now = System.nanoTime();
-            if (!started || now - dueNanos > MAX_LAG_NANOS) {
-                started = true;
-                dueNanos = now;
-            }
-            dueNanos += intervalNanos;
-            long wait = dueNanos - now;
-            // Waits shorter than a millisecond add up until one is worth sleeping for.
-            if (wait >= MIN_SLEEP_NANOS) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait); // the simulated slowness of the reader, not synchronisation
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     /** Waits until at least {@code count} messages arrived; returns a copy of all received so far. */
