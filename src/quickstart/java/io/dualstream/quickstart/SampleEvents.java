@@ -10,7 +10,14 @@ import java.util.Random;
 
 /**
  * Realistic GitHub-like events: {@code user}, {@code repo} and {@code org} sources, push, issue, star, fork,
- * pull_request and release events, each with a full payload of a few hundred bytes.
+ * pull_request and release events, each with a full payload of a few hundred bytes. The one generator of the
+ * quickstart, the integration tests and the benchmarks; it lives here, with the code a user runs, and the test kit
+ * uses it (the quickstart is compiled with the tests).
+ * <p>
+ * Two styles share the sources, ids, types and actors: the quickstart's live events ({@link #next()}) are created
+ * now and carry a repo and a payload that depends on their type; the tests' and benchmarks' ({@link #generate})
+ * all have one shape (the benchmarks derive one {@code Struct} schema from the first, and quote its size) and a
+ * creation time on a fixed day.
  */
 public final class SampleEvents {
 
@@ -20,17 +27,48 @@ public final class SampleEvents {
     private static final int ORGS = 5;
     private static final int REPOS_PER_ORG = 10;
 
-    /** One event: the Kafka key (its source) and the JSON value. */
-    public record Event(String id, String type, String sourceType, String sourceId, String key, String json) {
+    /** One event: its identifying fields and the full JSON as produced to Kafka. */
+    public record Event(String id, String type, String sourceType, String sourceId, String json) {
+        /** The Kafka key: the source, so that one source's events stay in order. */
+        public String key() {
+            return sourceType + ":" + sourceId;
+        }
+
+        /** The channel of the connector's default template. */
+        public String channel() {
+            return "events:" + sourceType + ":" + sourceId;
+        }
+
+        /** The notification the default settings must publish. */
+        public String notification() {
+            return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"source_id\":\"" + sourceId + "\"}";
+        }
     }
 
     private final Random random;
     private final String idPrefix;
+    private final boolean uniform;
     private long sequence;
 
+    /** The quickstart's live events, from {@code seed}. */
     public SampleEvents(String idPrefix, long seed) {
+        this(idPrefix, seed, false);
+    }
+
+    private SampleEvents(String idPrefix, long seed, boolean uniform) {
         this.idPrefix = idPrefix;
         this.random = new Random(seed);
+        this.uniform = uniform;
+    }
+
+    /** {@code count} events of one shape, the same for the same arguments: the tests' and benchmarks' events. */
+    public static List<Event> generate(String idPrefix, int count, long seed) {
+        SampleEvents events = new SampleEvents(idPrefix, seed, true);
+        List<Event> generated = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            generated.add(events.next());
+        }
+        return generated;
     }
 
     public Event next() {
@@ -58,16 +96,21 @@ public final class SampleEvents {
         event.put("type", type);
         event.put("source_type", sourceType);
         event.put("source_id", sourceId);
-        event.put("created_at", Instant.now().toString());
+        event.put("created_at", uniform ? "2026-11-26T12:00:" + String.format("%02d", random.nextInt(60)) + "Z"
+                : Instant.now().toString());
         ObjectNode actor = event.putObject("actor");
         int actorId = random.nextInt(1_000_000);
         actor.put("id", actorId);
         actor.put("login", "dev" + random.nextInt(500));
         actor.put("avatar_url", "https://avatars.example.com/u/" + actorId);
-        event.putObject("repo").put("name", repo).put("url", "https://api.example.com/repos/" + repo);
-        payload(type, repo, event.putObject("payload"));
+        if (uniform) {
+            uniformPayload(event.putObject("payload"));
+        } else {
+            event.putObject("repo").put("name", repo).put("url", "https://api.example.com/repos/" + repo);
+            payload(type, repo, event.putObject("payload"));
+        }
         event.put("public", true);
-        return new Event(id, type, sourceType, sourceId, sourceType + ":" + sourceId, event.toString());
+        return new Event(id, type, sourceType, sourceId, event.toString());
     }
 
     /**
@@ -88,8 +131,24 @@ public final class SampleEvents {
         return sources;
     }
 
+    /** Every channel an event can have with the default template ({@link Event#channel()}), one per source. */
+    public static List<String> allChannels() {
+        return sources().stream()
+                .map(s -> "events:" + s.get("source_type").asText() + ":" + s.get("source_id").asText())
+                .toList();
+    }
+
     private static ObjectNode source(String type, String id) {
         return JSON.createObjectNode().put("source_type", type).put("source_id", id);
+    }
+
+    /** A push-like payload whatever the type, so that every event has the same fields. */
+    private void uniformPayload(ObjectNode payload) {
+        payload.put("ref", "refs/heads/main");
+        payload.put("size", random.nextInt(20));
+        payload.put("distinct", random.nextBoolean());
+        payload.put("head", Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+        payload.put("message", "Fix the thing number " + random.nextInt(10_000) + " and tidy up the rest");
     }
 
     private void payload(String type, String repo, ObjectNode payload) {

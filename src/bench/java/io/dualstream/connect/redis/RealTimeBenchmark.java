@@ -1,6 +1,7 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.bench.BenchEvents;
+import io.dualstream.connect.redis.bench.Cycle;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
@@ -44,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 @Threads(1)
 public class RealTimeBenchmark {
 
-    private static final int RECORDS = 1024;
     /** One template: the default. */
     static final String ONE = RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT;
     /** Three templates, three distinct channels for every record: the per-source one and two aggregates. */
@@ -53,28 +53,22 @@ public class RealTimeBenchmark {
     /** The events of {@link BenchEvents} with a Kafka timestamp, cycled, and the default mapping. */
     @State(Scope.Thread)
     public abstract static class Records {
-        SinkRecord[] records;
+        Cycle<SinkRecord> records;
         NotificationMapper mapper;
         final List<Notification> out = new ArrayList<>(4);
         long now;
-        int next;
 
         void setUp(BenchEvents.Shape shape, String templates) {
             now = System.currentTimeMillis();
-            SinkRecord[] plain = BenchEvents.records(shape, RECORDS);
-            records = new SinkRecord[RECORDS];
-            for (int i = 0; i < RECORDS; i++) {
-                SinkRecord r = plain[i];
-                records[i] = new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(),
-                        r.value(), r.kafkaOffset(), now - i, TimestampType.CREATE_TIME);
-            }
+            // The i-th record (offset i) was made i ms ago.
+            records = Cycle.records(shape).map(r -> new SinkRecord(r.topic(), r.kafkaPartition(), r.keySchema(),
+                    r.key(), r.valueSchema(), r.value(), r.kafkaOffset(), now - r.kafkaOffset(),
+                    TimestampType.CREATE_TIME), SinkRecord[]::new);
             mapper = BenchEvents.mapper(templates.split(","));
         }
 
         SinkRecord nextRecord() {
-            SinkRecord record = records[next];
-            next = (next + 1) & (RECORDS - 1);
-            return record;
+            return records.next();
         }
     }
 

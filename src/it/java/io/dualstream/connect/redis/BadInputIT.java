@@ -1,8 +1,8 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.ConnectStack;
 import io.dualstream.connect.redis.testing.LogCapture;
-import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TaskMetricsJmx;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,11 +10,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.ObjectName;
 import java.nio.charset.StandardCharsets;
@@ -99,30 +98,22 @@ class BadInputIT {
                         Outcome.PUBLISHED, "events:second:user:twice"));
     }
 
-    private RedisFixture redis;
-    private EmbeddedConnectCluster connect;
+    @RegisterExtension
+    final ConnectStack stack = ConnectStack.named("bad-input");
 
     @BeforeEach
-    void start() {
-        redis = RedisFixture.start();
-        connect = ConnectClusters.start("bad-input", Map.of());
-        connect.kafka().createTopic(TOPIC, 1);
-    }
-
-    @AfterEach
-    void stop() {
-        connect.stop();
-        redis.close();
+    void createTopic() {
+        stack.connect().kafka().createTopic(TOPIC, 1);
     }
 
     @Test
     void everyBadRecordIsSkippedCountedReportedAndLoggedWhileTheRestIsPublishedInOrder() throws Exception {
-        Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, redis);
+        Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, stack.redis());
         config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("channel.template", "events:{header.tenant}:{source_type}:{source_id}");
         ConnectClusters.withDeadLetterQueue(config, DLQ);
-        connect.configureConnector(CONNECTOR, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1, "not running");
+        stack.connect().configureConnector(CONNECTOR, config);
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1, "not running");
 
         // good-0, hostile-0, good-1, hostile-1, ..., good-N: offsets follow the list order.
         List<Row> rows = new ArrayList<>();
@@ -144,10 +135,10 @@ class BadInputIT {
 
         List<Subscriber.Message> received;
         try (LogCapture log = LogCapture.of(BadRecordHandler.class, Level.DEBUG);
-             Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+             Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:*")) {
             produce(rows);
             received = subscriber.awaitCount(expectedChannels.size(), Duration.ofSeconds(60));
-            ConnectClusters.awaitCommitted(connect, CONNECTOR, TOPIC, rows.size(), Duration.ofSeconds(60));
+            ConnectClusters.awaitCommitted(stack.connect(), CONNECTOR, TOPIC, rows.size(), Duration.ofSeconds(60));
 
             String lines = log.lines().toString();
             for (long offset : malformedOffsets) {
@@ -162,7 +153,7 @@ class BadInputIT {
         assertTrue(received.get(received.size() - 1).payload().startsWith("{\"id\":\"good-last\""));
 
         List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-        connect.kafka().consume(malformedOffsets.size(), 60_000, DLQ).forEach(dead::add);
+        stack.connect().kafka().consume(malformedOffsets.size(), 60_000, DLQ).forEach(dead::add);
         assertEquals(malformedOffsets, dead.stream()
                 .map(r -> Long.parseLong(new String(r.headers().lastHeader("__connect.errors.offset").value(), StandardCharsets.UTF_8)))
                 .collect(Collectors.toCollection(TreeSet::new)), "every malformed record is in the dead-letter queue");
@@ -184,14 +175,14 @@ class BadInputIT {
         assertTrue(oldest >= 0 && oldest < 60_000, "records are published seconds after they were produced: " + oldest);
         assertTrue(TaskMetricsJmx.read(metrics, "record-age-at-publish-avg") <= oldest);
 
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1, "bad input must not stop the task");
-        assertNull(connect.connectorStatus(CONNECTOR).tasks().get(0).trace());
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 1, "bad input must not stop the task");
+        assertNull(stack.connect().connectorStatus(CONNECTOR).tasks().get(0).trace());
     }
 
     private void produce(List<Row> rows) {
         Map<String, Object> props = new HashMap<>();
         props.put("max.request.size", "2000000");
-        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = stack.connect().kafka().createProducer(props)) {
             for (Row row : rows) {
                 RecordHeaders headers = new RecordHeaders();
                 row.headers().forEach(h -> headers.add(new RecordHeader(h[0], utf8(h[1]))));

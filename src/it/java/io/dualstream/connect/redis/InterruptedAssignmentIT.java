@@ -2,14 +2,12 @@ package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
+import io.dualstream.connect.redis.testing.ConnectStack;
 import io.dualstream.connect.redis.testing.HeldAssignor;
-import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,67 +29,51 @@ class InterruptedAssignmentIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private static RedisFixture redis;
-    private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisFixture.start();
-        connect = ConnectClusters.start("interrupted-assignment", Map.of(
-                // The test sets its task's consumer.override.partition.assignment.strategy.
-                "connector.client.config.override.policy", "All"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final ConnectStack stack = ConnectStack.named("interrupted-assignment")
+            // The test sets its task's consumer.override.partition.assignment.strategy.
+            .workerProps(Map.of("connector.client.config.override.policy", "All"));
 
     @Test
     void offsetsAreCommittedAfterAPauseCutThePartitionAssignmentShort() throws Exception {
         String name = "interrupted";
         String topic = "interrupted-events";
         int events = 500;
-        connect.kafka().createTopic(topic, 1);
+        stack.connect().kafka().createTopic(topic, 1);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int seq = 0; seq < events; seq++) {
             String sensor = "s" + seq % 10;
             records.add(ConnectClusters.record(topic, 0, sensor, "{\"id\":\"c-" + seq
                     + "\",\"source_type\":\"sensor\",\"source_id\":\"" + sensor + "\",\"seq\":" + seq + "}"));
         }
-        ConnectClusters.send(connect, records);
-        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis);
+        ConnectClusters.send(stack.connect(), records);
+        Map<String, String> config = ConnectClusters.sinkConfig(topic, stack.redis());
         config.put("notification.coalesce", "true");
         config.put("consumer.override.partition.assignment.strategy", HeldAssignor.class.getName());
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:sensor:*")) {
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:sensor:*")) {
             HeldAssignor.arm();
-            connect.configureConnector(name, config);
+            stack.connect().configureConnector(name, config);
             HeldAssignor.awaitHeld(TIMEOUT);
             // The task's consumer has its partition but has not yet told the worker. Pausing wakes the consumer up;
             // the herder pauses the connector, then its task (transitionTo, which calls consumer.wakeup()).
-            connect.pauseConnector(name);
+            stack.connect().pauseConnector(name);
             Await.until("the connector to be paused", TIMEOUT,
-                    () -> "PAUSED".equals(connect.connectorStatus(name).connector().state()));
+                    () -> "PAUSED".equals(stack.connect().connectorStatus(name).connector().state()));
             // Margin, not polling: the herder calls the task's transitionTo (and so consumer.wakeup()) just after the
             // connector's, and nothing outside the worker shows when it has; released before, the test proves nothing.
             Thread.sleep(1000);
             HeldAssignor.release();
-            connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, 1, "not paused");
+            stack.connect().assertions().assertConnectorAndExactlyNumTasksArePaused(name, 1, "not paused");
 
-            connect.resumeConnector(name);
-            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
+            stack.connect().resumeConnector(name);
+            stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
             subscriber.awaitCount(10, TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, events, Duration.ofSeconds(30));
-            assertEquals(events, ConnectClusters.committedTotal(connect, name, topic), "exactly what was consumed");
+            ConnectClusters.awaitCommitted(stack.connect(), name, topic, events, Duration.ofSeconds(30));
+            assertEquals(events, ConnectClusters.committedTotal(stack.connect(), name, topic), "exactly what was consumed");
         } finally {
             HeldAssignor.release();
         }
-        connect.deleteConnector(name);
+        stack.connect().deleteConnector(name);
     }
 }

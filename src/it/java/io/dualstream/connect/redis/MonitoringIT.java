@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.metrics.TaskMetrics;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.Prometheus;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.StockWorker;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
@@ -393,7 +393,7 @@ class MonitoringIT {
         // Record age at publish covers the last two 30 s windows: publish more old records now.
         long now = System.currentTimeMillis();
         for (String version : VERSIONS) {
-            produce(version, GitHubEvents.generate("late-" + version, 5, 7), now - AGE_MS);
+            produce(version, SampleEvents.generate("late-" + version, 5, 7), now - AGE_MS);
         }
         produced += 5 * VERSIONS.size();
         subscriber.awaitCount(produced, Duration.ofSeconds(60));
@@ -420,7 +420,7 @@ class MonitoringIT {
         // redis-available changes when a task tries to publish: one record each.
         long now = System.currentTimeMillis();
         for (String version : VERSIONS) {
-            produce(version, GitHubEvents.generate("outage-" + version, 1, 3), now);
+            produce(version, SampleEvents.generate("outage-" + version, 1, 3), now);
         }
         Map<String, Long> firingAfter = new LinkedHashMap<>();
         for (String version : VERSIONS) {
@@ -577,10 +577,10 @@ class MonitoringIT {
     /** Stale records (an hour old), good ones {@link #AGE_MS} old, malformed ones and tombstones. */
     private static void produceTheMix(String version, long now) {
         try (KafkaProducer<byte[], byte[]> producer = kafka.createProducer(Map.of())) {
-            for (Event event : GitHubEvents.generate("stale-" + version, STALE, 5)) {
+            for (Event event : SampleEvents.generate("stale-" + version, STALE, 5)) {
                 producer.send(record(version, now - 3_600_000, event.key(), event.json()));
             }
-            for (Event event : GitHubEvents.generate("good-" + version, GOOD, 11)) {
+            for (Event event : SampleEvents.generate("good-" + version, GOOD, 11)) {
                 producer.send(record(version, now - AGE_MS, event.key(), event.json()));
             }
             String[] malformed = {"not JSON at all", "[\"an array, not an object\"]",

@@ -1,20 +1,18 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.ConnectStack;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigValueInfo;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,53 +33,37 @@ class NotificationFlowIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private static RedisFixture redis;
-    private static EmbeddedConnectCluster connect;
+    @RegisterExtension
+    static final ConnectStack stack = ConnectStack.named("notification-flow");
     private Subscriber subscriber;
     private final List<String> connectors = new ArrayList<>();
-
-    @BeforeAll
-    static void startServers() {
-        redis = RedisFixture.start();
-        connect = ConnectClusters.start("notification-flow", Map.of());
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @AfterEach
     void cleanUp() {
         if (subscriber != null) {
             subscriber.close();
         }
-        connectors.forEach(connect::deleteConnector);
+        connectors.forEach(stack.connect()::deleteConnector);
     }
 
     private void startConnector(String name, Map<String, String> config) throws InterruptedException {
-        connect.configureConnector(name, config);
+        stack.connect().configureConnector(name, config);
         connectors.add(name);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, Integer.parseInt(config.get("tasks.max")),
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, Integer.parseInt(config.get("tasks.max")),
                 "connector did not start");
     }
 
     @Test
     void thousandsOfRealisticEventsBecomeExactNotificationsInPartitionOrder() throws Exception {
         String topic = "github-events";
-        connect.kafka().createTopic(topic, 3);
-        List<Event> events = GitHubEvents.generate("evt", 3000, 42);
-        subscriber = Subscriber.psubscribe(redis, "events:*");
-        Map<String, String> config = sinkConfig(topic, redis);
+        stack.connect().kafka().createTopic(topic, 3);
+        List<Event> events = SampleEvents.generate("evt", 3000, 42);
+        subscriber = Subscriber.psubscribe(stack.redis(), "events:*");
+        Map<String, String> config = sinkConfig(topic, stack.redis());
         config.put("tasks.max", "2");
         startConnector("flow", config);
 
-        produce(connect, topic, events.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+        produce(stack.connect(), topic, events.stream().map(e -> new String[] {e.key(), e.json()}).toList());
 
         List<Subscriber.Message> received = subscriber.awaitCount(events.size(), TIMEOUT);
         assertEquals(events.size(), received.size(), "one notification per event, no more");
@@ -101,9 +83,9 @@ class NotificationFlowIT {
     @Test
     void structValuesFromJsonConverterWithSchemasKeepNumbersAndBooleans() throws Exception {
         String topic = "struct-events";
-        connect.kafka().createTopic(topic, 1);
-        subscriber = Subscriber.psubscribe(redis, "events:*");
-        Map<String, String> config = sinkConfig(topic, redis);
+        stack.connect().kafka().createTopic(topic, 1);
+        subscriber = Subscriber.psubscribe(stack.redis(), "events:*");
+        Map<String, String> config = sinkConfig(topic, stack.redis());
         config.put("value.converter.schemas.enable", "true");
         config.put("notification.fields", "id,type,source_id,seq,public,actor=value.actor.login,offset=offset");
         startConnector("struct", config);
@@ -121,7 +103,7 @@ class NotificationFlowIT {
                     + "\"},\"body\":\"a long body that must not be published\"}";
             records.add(new String[] {"repo:acme/app", "{\"schema\":" + schema + ",\"payload\":" + payload + "}"});
         }
-        produce(connect, topic, records);
+        produce(stack.connect(), topic, records);
 
         List<Subscriber.Message> received = subscriber.awaitCount(50, TIMEOUT);
         for (int i = 0; i < 50; i++) {
@@ -153,7 +135,7 @@ class NotificationFlowIT {
     }
 
     private static Map<String, String> stringValueConfig(String topic) {
-        Map<String, String> config = sinkConfig(topic, redis);
+        Map<String, String> config = sinkConfig(topic, stack.redis());
         config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
         return config;
     }
@@ -161,27 +143,27 @@ class NotificationFlowIT {
     @Test
     void malformedRecordsAndTombstonesAreSkippedAndTheTaskKeepsRunning() throws Exception {
         String topic = "mixed-events";
-        connect.kafka().createTopic(topic, 1);
-        subscriber = Subscriber.psubscribe(redis, "events:*");
+        stack.connect().kafka().createTopic(topic, 1);
+        subscriber = Subscriber.psubscribe(stack.redis(), "events:*");
         startConnector("mixed", stringValueConfig(topic));
 
         List<String[]> records = mixedRecords();
-        produce(connect, topic, records);
+        produce(stack.connect(), topic, records);
 
         List<String> payloads = subscriber.awaitCount(3, TIMEOUT).stream().map(Subscriber.Message::payload).toList();
         assertEquals(List.of("{\"id\":\"g1\",\"type\":\"star\",\"source_id\":\"octocat\"}",
                 "{\"id\":\"g2\",\"type\":\"push\",\"source_id\":\"octocat\"}",
                 "{\"id\":\"g3\",\"type\":\"fork\",\"source_id\":\"octocat\"}"), payloads);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed", 1, "a bad record must not kill the task");
-        ConnectClusters.awaitCommitted(connect, "mixed", topic, records.size(), TIMEOUT);
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning("mixed", 1, "a bad record must not kill the task");
+        ConnectClusters.awaitCommitted(stack.connect(), "mixed", topic, records.size(), TIMEOUT);
     }
 
     @Test
     void malformedRecordsGoToTheDeadLetterQueueWhenConfigured() throws Exception {
         String topic = "dlq-events";
         String dlq = "dlq-events-dead";
-        connect.kafka().createTopic(topic, 1);
-        subscriber = Subscriber.psubscribe(redis, "events:*");
+        stack.connect().kafka().createTopic(topic, 1);
+        subscriber = Subscriber.psubscribe(stack.redis(), "events:*");
         Map<String, String> config = stringValueConfig(topic);
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", dlq);
@@ -189,10 +171,10 @@ class NotificationFlowIT {
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         startConnector("dlq", config);
 
-        produce(connect, topic, mixedRecords());
+        produce(stack.connect(), topic, mixedRecords());
 
         assertEquals(3, subscriber.awaitCount(3, TIMEOUT).size());
-        ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(BAD.size(), TIMEOUT.toMillis(), dlq);
+        ConsumerRecords<byte[], byte[]> dead = stack.connect().kafka().consume(BAD.size(), TIMEOUT.toMillis(), dlq);
         List<String> deadValues = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
             deadValues.add(new String(record.value(), StandardCharsets.UTF_8));
@@ -200,32 +182,32 @@ class NotificationFlowIT {
                     "the DLQ record says why it was rejected");
         }
         assertEquals(BAD, deadValues, "exactly the malformed records, in order; tombstones are not errors");
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("dlq", 1, "task keeps running");
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning("dlq", 1, "task keeps running");
     }
 
     @Test
     void failBehaviourStopsTheTaskOnAMalformedRecord() throws Exception {
         String topic = "strict-events";
-        connect.kafka().createTopic(topic, 1);
+        stack.connect().kafka().createTopic(topic, 1);
         Map<String, String> config = stringValueConfig(topic);
         config.put("behavior.on.malformed.record", "fail");
         startConnector("strict", config);
 
-        produce(connect, topic, List.<String[]>of(new String[] {"k", "not json"}));
+        produce(stack.connect(), topic, List.<String[]>of(new String[] {"k", "not json"}));
 
-        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict", 1,
+        stack.connect().assertions().assertConnectorIsRunningAndTasksHaveFailed("strict", 1,
                 "behavior.on.malformed.record=fail must fail the task");
-        String trace = connect.connectorStatus("strict").tasks().get(0).trace();
+        String trace = stack.connect().connectorStatus("strict").tasks().get(0).trace();
         assertTrue(trace.contains("strict-events/0/0") && trace.contains("behavior.on.malformed.record"),
                 "the failure names the record's coordinates and the setting: " + trace);
     }
 
     /** PUT /connector-plugins/RedisPubSubSinkConnector/config/validate with these settings on a valid base. */
     private static ConfigInfos validate(Map<String, String> overrides) {
-        Map<String, String> config = new HashMap<>(sinkConfig("any", redis));
+        Map<String, String> config = new HashMap<>(sinkConfig("any", stack.redis()));
         config.put("name", "invalid");
         config.putAll(overrides);
-        return connect.validateConnectorConfig("RedisPubSubSinkConnector", config);
+        return stack.connect().validateConnectorConfig("RedisPubSubSinkConnector", config);
     }
 
     private static Map<String, List<String>> errorsByKey(ConfigInfos result) {

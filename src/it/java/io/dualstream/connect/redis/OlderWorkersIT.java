@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.metrics.TaskMetrics;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.StockWorker;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TestCertificates;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -162,7 +162,7 @@ class OlderWorkersIT {
             worker.awaitRunning(CONNECTOR, Duration.ofSeconds(60));
 
             // After every third good record, a hostile one that cannot become a notification.
-            List<Event> events = GitHubEvents.generate("compat-" + kafkaVersion, 60, 11);
+            List<Event> events = SampleEvents.generate("compat-" + kafkaVersion, 60, 11);
             List<byte[]> values = new ArrayList<>();
             TreeSet<Long> hostileOffsets = new TreeSet<>();
             for (int i = 0; i < events.size(); i++) {
@@ -217,8 +217,8 @@ class OlderWorkersIT {
         String connector = "realtime-" + kafkaVersion;
         String topic = "realtime-" + kafkaVersion;
         kafka.createTopic(topic, 1);
-        List<Event> stale = GitHubEvents.generate("stale-" + kafkaVersion, 20, 5);
-        List<Event> fresh = GitHubEvents.generate("fresh-" + kafkaVersion, 120, 6);
+        List<Event> stale = SampleEvents.generate("stale-" + kafkaVersion, 20, 5);
+        List<Event> fresh = SampleEvents.generate("fresh-" + kafkaVersion, 120, 6);
         Map<String, String> config = connectorConfig(topic, "dlq-" + connector);
         config.put("channel.template", "live:{source_type}:{source_id},live:all");
         config.put("notification.max.age.ms", "600000");
@@ -271,17 +271,13 @@ class OlderWorkersIT {
 
     /** rediss:// with mutual TLS, the CA and the client's key and certificate as PEM files. */
     private static Map<String, String> connectorConfig(String topic, String dlq) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", ConnectClusters.CONNECTOR_CLASS);
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("redis.uri", "rediss://127.0.0.1:" + tlsPort);
-        config.put("redis.ssl.truststore.location", certs.caCertificate().toString());
-        config.put("redis.ssl.keystore.location", clientPem.toString());
-        config.put("redis.ssl.keystore.type", "PEM");
-        config.put("redis.ssl.keystore.password", KEY_PASSWORD);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        Map<String, String> config = ConnectClusters.sinkConfig(topic, Map.of(
+                "redis.uri", "rediss://127.0.0.1:" + tlsPort,
+                "redis.ssl.truststore.location", certs.caCertificate().toString(),
+                "redis.ssl.keystore.location", clientPem.toString(),
+                "redis.ssl.keystore.type", "PEM",
+                "redis.ssl.keystore.password", KEY_PASSWORD,
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
         return ConnectClusters.withDeadLetterQueue(config, dlq);
     }
 

@@ -3,11 +3,11 @@ package io.dualstream.connect.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import jakarta.ws.rs.core.Response;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class PackagedPluginIT {
                 try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
                     connect.configureConnector("packaged", ConnectClusters.sinkConfig(topic, redis));
                     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("packaged", 1, "not running");
-                    List<Event> events = GitHubEvents.generate("pkg", 200, 7);
+                    List<Event> events = SampleEvents.generate("pkg", 200, 7);
                     ConnectClusters.produce(connect, topic, events.stream().map(e -> new String[] {e.key(), e.json()}).toList());
 
                     List<Subscriber.Message> received = subscriber.awaitCount(events.size(), Duration.ofSeconds(60));

@@ -5,25 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.PackagedPlugin;
-import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.ConnectStack;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.Subscriber.Message;
 import io.dualstream.connect.redis.testing.TaskMetricsJmx;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +35,6 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The real-time settings of the packaged plugin, loaded from a 4.3.1 worker's plugin.path, against one
@@ -54,64 +48,42 @@ class PackagedRealTimeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_AGE_MS = 3000;
 
-    private static RedisFixture redis;
-    private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() throws IOException {
-        // -Dit.test hands this class to both failsafe executions; only packaged-plugin-test (no target/classes on
-        // the classpath, which PackagedPluginIT checks) runs the zip, so the other one skips it.
-        assumeFalse(onTestClasspath(ConnectClusters.CONNECTOR_CLASS), "the connector is on the test classpath");
-        redis = RedisFixture.start();
-        Path pluginPath = Files.createTempDirectory("plugin-path");
-        PackagedPlugin.install(pluginPath);
-        connect = ConnectClusters.start("packaged-real-time", Map.of(
-                "plugin.path", pluginPath.toString(),
-                // The zip's ServiceLoader manifests name its plugins, as Kafka recommends; no scan of the classpath.
-                "plugin.discovery", "service_load",
-                // The deferral test sets its task's consumer.override.max.poll.records.
-                "connector.client.config.override.policy", "All"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    // -Dit.test hands this class to both failsafe executions; only packaged-plugin-test (no target/classes on the
+    // classpath, which PackagedPluginIT checks) runs the zip, so the other one skips it.
+    @RegisterExtension
+    static final ConnectStack stack = ConnectStack.named("packaged-real-time").packagedPlugin()
+            // The deferral test sets its task's consumer.override.max.poll.records.
+            .workerProps(Map.of("connector.client.config.override.policy", "All"));
 
     @Test
     void aBacklogThatGrewOlderThanTheMaximumAgeDuringAPauseIsSkippedAndFreshEventsFlowAgain() throws Exception {
         String name = "stale";
         String topic = "stale-events";
         Map<String, String> config = sink(topic, 3, Map.of("notification.max.age.ms", Long.toString(MAX_AGE_MS)));
-        List<Event> live = GitHubEvents.generate("live", 20, 1);
-        List<Event> backlog = GitHubEvents.generate("backlog", 500, 2);
-        List<Event> fresh = GitHubEvents.generate("fresh", 100, 3);
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+        List<Event> live = SampleEvents.generate("live", 20, 1);
+        List<Event> backlog = SampleEvents.generate("backlog", 500, 2);
+        List<Event> fresh = SampleEvents.generate("fresh", 100, 3);
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:*")) {
             run(name, config);
-            ConnectClusters.send(connect, records(topic, live));
+            ConnectClusters.send(stack.connect(), records(topic, live));
             subscriber.awaitCount(live.size(), TIMEOUT);
 
             pause(name);
-            long newest = ConnectClusters.send(connect, records(topic, backlog)).stream()
+            long newest = ConnectClusters.send(stack.connect(), records(topic, backlog)).stream()
                     .mapToLong(RecordMetadata::timestamp).max().orElseThrow();
             Await.until("the newest backlog record to be older than " + MAX_AGE_MS + " ms", Duration.ofSeconds(30),
                     () -> System.currentTimeMillis() - newest > MAX_AGE_MS);
             long resumedAt = System.currentTimeMillis();
-            connect.resumeConnector(name);
-            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
+            stack.connect().resumeConnector(name);
+            stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
 
             ObjectName metrics = TaskMetricsJmx.plugin(name, 0);
             TaskMetricsJmx.awaitAtLeast(metrics, "records-skipped-stale-total", backlog.size(), TIMEOUT);
-            ConnectClusters.awaitCommitted(connect, name, topic, live.size() + backlog.size(), TIMEOUT);
+            ConnectClusters.awaitCommitted(stack.connect(), name, topic, live.size() + backlog.size(), TIMEOUT);
             long skippedIn = System.currentTimeMillis() - resumedAt;
 
             // The backlog is behind us (committed): had any of it been published, it would be in Redis before these.
-            ConnectClusters.send(connect, records(topic, fresh));
+            ConnectClusters.send(stack.connect(), records(topic, fresh));
             List<Message> received = delivered(subscriber, live.size() + fresh.size(), name, topic,
                     live.size() + backlog.size() + fresh.size());
 
@@ -125,7 +97,7 @@ class PackagedRealTimeIT {
             System.out.printf(Locale.ROOT, "stale: %d backlog records skipped and committed %d ms after the resume; "
                     + "%d notifications in all%n", backlog.size(), skippedIn, received.size());
         }
-        connect.deleteConnector(name);
+        stack.connect().deleteConnector(name);
     }
 
     @Test
@@ -137,7 +109,7 @@ class PackagedRealTimeIT {
         List<Event> events = new ArrayList<>();
         List<String> values = new ArrayList<>();
         Map<String, List<String>> channelsOf = new HashMap<>();
-        List<Event> generated = GitHubEvents.generate("fan", 300, 4);
+        List<Event> generated = SampleEvents.generate("fan", 300, 4);
         for (int i = 0; i < generated.size(); i++) {
             Event event = generated.get(i);
             ObjectNode value = (ObjectNode) JSON.readTree(event.json());
@@ -171,13 +143,13 @@ class PackagedRealTimeIT {
             }
         }
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "*")) {
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "*")) {
             run(name, config);
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 records.add(ConnectClusters.record(topic, null, events.get(i).key(), values.get(i)));
             }
-            ConnectClusters.send(connect, records);
+            ConnectClusters.send(stack.connect(), records);
             // One partition and one task: the whole stream is known, each record's channels next to each other.
             List<String> received = delivered(subscriber, expected.size(), name, topic, events.size()).stream()
                     .map(m -> m.channel() + " " + m.payload()).toList();
@@ -194,7 +166,7 @@ class PackagedRealTimeIT {
                     events.size(), received.size(), tenantChannels);
             assertTrue(tenantChannels > 0 && tenantChannels < events.size(), "some records have a tenant, some not");
         }
-        connect.deleteConnector(name);
+        stack.connect().deleteConnector(name);
     }
 
     @Test
@@ -203,17 +175,17 @@ class PackagedRealTimeIT {
         String topic = "paced-events";
         int rate = 2000;
         Map<String, String> config = sink(topic, 3, Map.of("notification.max.rate", Integer.toString(rate)));
-        List<Event> backlog = GitHubEvents.generate("paced", 20_000, 5);
-        ConnectClusters.sendBacklog(connect, records(topic, backlog));
+        List<Event> backlog = SampleEvents.generate("paced", 20_000, 5);
+        ConnectClusters.sendBacklog(stack.connect(), records(topic, backlog));
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:*")) {
             run(name, config);
             List<Message> received = delivered(subscriber, backlog.size(), name, topic, backlog.size());
 
             assertEquals(byChannel(backlog), byChannelReceived(received), "every event once, in order per channel");
             Drain.of(received, TaskMetricsJmx.plugin(name, 0)).assertPaced(rate, backlog.size());
         }
-        connect.deleteConnector(name);
+        stack.connect().deleteConnector(name);
     }
 
     @Test
@@ -225,12 +197,12 @@ class PackagedRealTimeIT {
         // Batches of up to 500 records, while one put() takes on about rate (one second's worth): the rest go back.
         Map<String, String> config = sink(topic, partitions, Map.of("notification.max.rate", Integer.toString(rate),
                 "consumer.override.max.poll.records", "500"));
-        List<Event> backlog = GitHubEvents.generate("deferred", 1000, 6);
+        List<Event> backlog = SampleEvents.generate("deferred", 1000, 6);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < backlog.size(); i++) {
             records.add(ConnectClusters.record(topic, i % partitions, backlog.get(i).key(), backlog.get(i).json()));
         }
-        List<RecordMetadata> written = ConnectClusters.send(connect, records);
+        List<RecordMetadata> written = ConnectClusters.send(stack.connect(), records);
         // Per partition, the notifications in offset order.
         Map<Integer, List<String>> expected = new TreeMap<>();
         Map<String, Integer> partitionOf = new HashMap<>();
@@ -239,7 +211,7 @@ class PackagedRealTimeIT {
             partitionOf.put(backlog.get(i).notification(), written.get(i).partition());
         }
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:*")) {
             run(name, config);
             List<Message> received = delivered(subscriber, backlog.size(), name, topic, backlog.size());
 
@@ -256,7 +228,7 @@ class PackagedRealTimeIT {
             assertEquals(backlog.size() + drain.deferred(), drain.recordsReceived(),
                     "each record handed back comes to the task again, and is counted each time");
         }
-        connect.deleteConnector(name);
+        stack.connect().deleteConnector(name);
     }
 
     @Test
@@ -280,15 +252,15 @@ class PackagedRealTimeIT {
             seqsOf.computeIfAbsent("events:sensor:" + sensor, c -> new ArrayList<>()).add(seq);
         }
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:sensor:*")) {
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:sensor:*")) {
             run(name, config);
             pause(name);
-            ConnectClusters.send(connect, records);
-            connect.resumeConnector(name);
-            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
+            ConnectClusters.send(stack.connect(), records);
+            stack.connect().resumeConnector(name);
+            stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not resumed");
             subscriber.await(list -> countsPerChannel(list).values().stream().mapToInt(Integer::intValue).sum()
                     >= records.size(), TIMEOUT, "counts standing for all " + records.size() + " events");
-            ConnectClusters.awaitCommitted(connect, name, topic, records.size(), TIMEOUT);
+            ConnectClusters.awaitCommitted(stack.connect(), name, topic, records.size(), TIMEOUT);
             List<Message> received = subscriber.received();
 
             Map<String, List<JsonNode>> notifications = new TreeMap<>();
@@ -326,29 +298,18 @@ class PackagedRealTimeIT {
             assertEquals(records.size() - received.size(), coalesced);
             assertEquals(received.size(), TaskMetricsJmx.read(metrics, "notifications-published-total"));
         }
-        connect.deleteConnector(name);
-    }
-
-    private static boolean onTestClasspath(String className) {
-        try {
-            Class.forName(className);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
+        stack.connect().deleteConnector(name);
     }
 
     /** Creates {@code topic} and returns a one-task sink config for it, with {@code settings}. */
     private static Map<String, String> sink(String topic, int partitions, Map<String, String> settings) {
-        connect.kafka().createTopic(topic, partitions);
-        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis);
-        config.putAll(settings);
-        return config;
+        stack.connect().kafka().createTopic(topic, partitions);
+        return ConnectClusters.sinkConfig(topic, stack.redis(), settings);
     }
 
     private static void run(String name, Map<String, String> config) throws InterruptedException {
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
+        stack.connect().configureConnector(name, config);
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
     }
 
     /**
@@ -358,14 +319,14 @@ class PackagedRealTimeIT {
     private static List<Message> delivered(Subscriber subscriber, int notifications, String name, String topic,
                                            int records) {
         subscriber.awaitCount(notifications, TIMEOUT);
-        ConnectClusters.awaitCommitted(connect, name, topic, records, TIMEOUT);
+        ConnectClusters.awaitCommitted(stack.connect(), name, topic, records, TIMEOUT);
         return subscriber.received();
     }
 
     /** Pauses a running connector through REST and waits until its task is paused. */
     private static void pause(String name) throws InterruptedException {
-        connect.pauseConnector(name);
-        connect.assertions().assertConnectorAndExactlyNumTasksArePaused(name, 1, "not paused");
+        stack.connect().pauseConnector(name);
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksArePaused(name, 1, "not paused");
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<Event> events) {

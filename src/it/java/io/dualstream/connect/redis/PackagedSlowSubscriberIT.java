@@ -2,13 +2,12 @@ package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
 import io.dualstream.connect.redis.testing.OutputBufferWatch;
 import io.dualstream.connect.redis.testing.OutputBufferWatch.Sample;
-import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisProcess;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TaskMetricsJmx;
+import io.dualstream.quickstart.SampleEvents;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,10 +15,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -76,21 +72,16 @@ class PackagedSlowSubscriberIT {
     private static List<String> backlogIds;
 
     @BeforeAll
-    static void startWorkerAndProduceTheBacklog() throws IOException, InterruptedException, ExecutionException {
+    static void startWorkerAndProduceTheBacklog() throws InterruptedException, ExecutionException {
         long start = System.currentTimeMillis();
         // The events are made while the worker starts: both take seconds.
-        CompletableFuture<List<GitHubEvents.Event>> events =
-                CompletableFuture.supplyAsync(() -> GitHubEvents.generate("backlog", BACKLOG, 10));
-        Path pluginPath = Files.createTempDirectory("plugin-path");
-        PackagedPlugin.install(pluginPath);
-        // service_load, as the quickstart's worker: the plugin is found by its ServiceLoader manifests, without the
-        // reflective scan of the whole test class path that costs this worker tens of seconds on a busy machine.
-        connect = ConnectClusters.start("packaged-slow-subscriber",
-                Map.of("plugin.path", pluginPath.toString(), "plugin.discovery", "service_load"));
+        CompletableFuture<List<SampleEvents.Event>> events =
+                CompletableFuture.supplyAsync(() -> SampleEvents.generate("backlog", BACKLOG, 10));
+        connect = ConnectClusters.startWithPackagedPlugin("packaged-slow-subscriber", 1, Map.of());
         connect.kafka().createTopic(TOPIC, 1);
         long workerMs = System.currentTimeMillis() - start;
         List<String[]> keyValues = events.get().stream().map(e -> new String[] {e.key(), e.json()}).toList();
-        backlogIds = events.get().stream().map(GitHubEvents.Event::id).toList();
+        backlogIds = events.get().stream().map(SampleEvents.Event::id).toList();
         long produceStart = System.currentTimeMillis();
         ConnectClusters.produceBacklog(connect, TOPIC, keyValues);
         System.out.printf(Locale.ROOT, "slow-subscriber backlog: events=%d worker_start_ms=%d produce_ms=%d%n", BACKLOG,

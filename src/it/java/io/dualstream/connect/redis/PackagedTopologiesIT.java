@@ -3,24 +3,19 @@ package io.dualstream.connect.redis;
 import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ClientInfo;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.PackagedPlugin;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisSentinelFixture;
 import io.dualstream.connect.redis.testing.ShardSubscribers;
 import io.dualstream.connect.redis.testing.SteadyProducer;
 import io.dualstream.connect.redis.testing.Subscriber;
 import io.dualstream.connect.redis.testing.TaskMetricsJmx;
+import io.dualstream.quickstart.SampleEvents;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,14 +37,12 @@ class PackagedTopologiesIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern ID = Pattern.compile("\"id\":\"(seq-\\d+-\\d+)\"");
-    private static Path pluginPath;
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
-    static void startWorker() throws IOException {
-        pluginPath = Files.createTempDirectory("plugin-path");
-        PackagedPlugin.install(pluginPath);
-        connect = ConnectClusters.start("packaged-topologies", Map.of("plugin.path", pluginPath.toString()));
+    static void startWorker() {
+        connect = ConnectClusters.start("packaged-topologies",
+                Map.of("plugin.path", ConnectClusters.installPackagedPlugin().toString()));
     }
 
     @AfterAll
@@ -60,15 +53,11 @@ class PackagedTopologiesIT {
     }
 
     private static Map<String, String> sink(String topic, String tasks) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", ConnectClusters.CONNECTOR_CLASS);
-        config.put("tasks.max", tasks);
-        config.put("topics", topic);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("redis.timeout.ms", "1000");
-        config.put("redis.retry.backoff.max.ms", "1000");
-        return config;
+        return ConnectClusters.sinkConfig(topic, Map.of(
+                "tasks.max", tasks,
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "redis.timeout.ms", "1000",
+                "redis.retry.backoff.max.ms", "1000"));
     }
 
     /** A cluster sink publishing with SPUBLISH, at least once. */
@@ -83,7 +72,7 @@ class PackagedTopologiesIT {
 
     /** The ids of the first {@code produced} events of a {@link SteadyProducer}. */
     private static Set<String> producedIds(long produced) {
-        return ids(SteadyProducer.events(produced), new HashSet<>(GitHubEvents.allChannels()));
+        return ids(SteadyProducer.events(produced), new HashSet<>(SampleEvents.allChannels()));
     }
 
     private static String idOf(String payload) {
@@ -117,19 +106,10 @@ class PackagedTopologiesIT {
             if (missing.isEmpty()) {
                 return;
             }
-            pause(200);
+            Await.pause(200);
         }
         throw new AssertionError(what + ": " + missing.size() + " of " + expected.size() + " events never arrived, e.g. "
                 + missing.stream().limit(5).toList());
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms); // polling interval
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -138,7 +118,7 @@ class PackagedTopologiesIT {
         String name = "cluster-spublish";
         connect.kafka().createTopic(topic, 3);
         try (RedisClusterFixture cluster = RedisClusterFixture.start();
-             ShardSubscribers subscribers = ShardSubscribers.onReplicas(cluster, GitHubEvents.allChannels())) {
+             ShardSubscribers subscribers = ShardSubscribers.onReplicas(cluster, SampleEvents.allChannels())) {
             // One seed, which may be the master that dies: the layout read at start is enough to go on.
             Map<String, String> config = spublishAtLeastOnce(topic, "3", cluster.seedUri());
             connect.configureConnector(name, config);
@@ -181,7 +161,7 @@ class PackagedTopologiesIT {
                 Set<Integer> moving = new HashSet<>(cluster.slots(master).subList(0, 500));
                 moved.clear();
                 staying.clear();
-                for (String channel : GitHubEvents.allChannels()) {
+                for (String channel : SampleEvents.allChannels()) {
                     (moving.contains(RedisClusterFixture.slot(channel)) ? moved : staying).add(channel);
                 }
                 if (!moved.isEmpty()) {
@@ -211,7 +191,7 @@ class PackagedTopologiesIT {
                         producer.awaitProduced(resubscribedAt + 1000, TIMEOUT);
                         produced = producer.stop();
                         // Events produced a batch after the new subscriptions stood must all arrive there.
-                        List<GitHubEvents.Event> later = SteadyProducer.events(produced)
+                        List<SampleEvents.Event> later = SteadyProducer.events(produced)
                                 .subList((int) resubscribedAt + 25, (int) produced);
                         awaitAllReceived(ids(later, moved), onMoved::received, "on the moved channels, at their new owner");
                         assertTrue(!ids(later, moved).isEmpty(), "events were published on moved channels");
@@ -227,9 +207,9 @@ class PackagedTopologiesIT {
         connect.deleteConnector(name);
     }
 
-    private static Set<String> ids(List<GitHubEvents.Event> events, Set<String> channels) {
+    private static Set<String> ids(List<SampleEvents.Event> events, Set<String> channels) {
         Set<String> ids = new LinkedHashSet<>();
-        for (GitHubEvents.Event event : events) {
+        for (SampleEvents.Event event : events) {
             if (channels.contains(event.channel())) {
                 ids.add(event.id());
             }
@@ -250,7 +230,7 @@ class PackagedTopologiesIT {
                 config.put("redis.uri", cluster.seedUri());
                 connect.configureConnector(name, config);
                 connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
-                List<GitHubEvents.Event> events = GitHubEvents.generate("b", 300, 11);
+                List<SampleEvents.Event> events = SampleEvents.generate("b", 300, 11);
                 ConnectClusters.produce(connect, topic, events.stream().map(e -> new String[] {e.key(), e.json()}).toList());
                 List<Subscriber.Message> received = subscriber.awaitCount(events.size(), TIMEOUT);
                 for (int i = 0; i < events.size(); i++) {
@@ -275,8 +255,8 @@ class PackagedTopologiesIT {
             config.put("delivery.guarantee", "at-least-once");
             connect.configureConnector(name, config);
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "not running");
-            List<GitHubEvents.Event> afterSwitch;
-            List<GitHubEvents.Event> afterCrash;
+            List<SampleEvents.Event> afterSwitch;
+            List<SampleEvents.Event> afterCrash;
             long produced;
             // Sentinel disconnects every Pub/Sub client of the nodes it reconfigures (CLIENT KILL TYPE pubsub), so
             // that they subscribe again where the master is now: a gateway does so; these subscribers do too.
@@ -316,8 +296,8 @@ class PackagedTopologiesIT {
         connect.deleteConnector(name);
     }
 
-    private static Set<String> ids(List<GitHubEvents.Event> events) {
-        return ids(events, new HashSet<>(GitHubEvents.allChannels()));
+    private static Set<String> ids(List<SampleEvents.Event> events) {
+        return ids(events, new HashSet<>(SampleEvents.allChannels()));
     }
 
     private static long named(RedisSentinelFixture sentinels, RedisSentinelFixture.Node node, String connector) {

@@ -2,6 +2,7 @@ package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.publish.RedisHealth;
 import io.dualstream.connect.redis.publish.RedisProbe;
+import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.LogCapture;
 import io.dualstream.connect.redis.testing.RedisFixture;
 import io.dualstream.connect.redis.testing.RedisProcess;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -75,16 +75,13 @@ class SecurityIT {
 
     /** A valid TLS configuration for the ACL user 'sink', trusting the test CA given as PEM, with no type set. */
     private static Map<String, String> config(int port) {
-        Map<String, String> props = new HashMap<>();
-        props.put("name", "secure");
-        props.put("connector.class", RedisPubSubSinkConnector.class.getName());
-        props.put("topics", "events");
-        props.put("redis.uri", "rediss://127.0.0.1:" + port);
-        props.put("redis.username", "sink");
-        props.put("redis.password", PASSWORD);
-        props.put("redis.timeout.ms", "3000");
-        props.put("redis.ssl.truststore.location", certs.caCertificate().toString());
-        return props;
+        return ConnectClusters.sinkConfig("events", Map.of(
+                "name", "secure",
+                "redis.uri", "rediss://127.0.0.1:" + port,
+                "redis.username", "sink",
+                "redis.password", PASSWORD,
+                "redis.timeout.ms", "3000",
+                "redis.ssl.truststore.location", certs.caCertificate().toString()));
     }
 
     private static Map<String, List<String>> errors(Map<String, String> props) {

@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis;
 
+import io.dualstream.connect.redis.testing.ConnectClusters;
 import io.dualstream.connect.redis.testing.FakeRedis;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisFixture;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,9 +45,7 @@ class TopologyValidateIT {
     }
 
     private static Map<String, List<String>> errors(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connector.class", RedisPubSubSinkConnector.class.getName());
-        props.put("topics", "events");
+        Map<String, String> props = ConnectClusters.sinkConfig("events", Map.of());
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put(keyValues[i], keyValues[i + 1]);
         }

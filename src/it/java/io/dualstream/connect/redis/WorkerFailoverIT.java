@@ -1,16 +1,15 @@
 package io.dualstream.connect.redis;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
-import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.ConnectStack;
 import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,21 +28,14 @@ class WorkerFailoverIT {
     private static final String TOPIC = "failover-events";
     private static final String CONNECTOR = "failover";
 
-    private RedisFixture redis;
-    private EmbeddedConnectCluster connect;
+    @RegisterExtension
+    final ConnectStack stack = ConnectStack.named("worker-failover").workers(3)
+            // Reassign a departed worker's tasks after 1 s instead of the default 5 minutes.
+            .workerProps(Map.of("scheduled.rebalance.max.delay.ms", "1000"));
 
     @BeforeEach
-    void start() {
-        redis = RedisFixture.start();
-        // Reassign a departed worker's tasks after 1 s instead of the default 5 minutes.
-        connect = ConnectClusters.start("worker-failover", 3, Map.of("scheduled.rebalance.max.delay.ms", "1000"));
-        connect.kafka().createTopic(TOPIC, 6);
-    }
-
-    @AfterEach
-    void stop() {
-        connect.stop();
-        redis.close();
+    void createTopic() {
+        stack.connect().kafka().createTopic(TOPIC, 6);
     }
 
     /** Polls until all three tasks run, none on the departed worker. */
@@ -52,7 +44,7 @@ class WorkerFailoverIT {
         List<ConnectorStateInfo.TaskState> tasks = List.of();
         while (System.currentTimeMillis() < deadline) {
             try {
-                tasks = connect.connectorStatus(CONNECTOR).tasks();
+                tasks = stack.connect().connectorStatus(CONNECTOR).tasks();
                 if (tasks.size() == 3 && tasks.stream().allMatch(t -> t.state().equals("RUNNING") && !t.workerId().equals(departed))) {
                     return;
                 }
@@ -72,25 +64,25 @@ class WorkerFailoverIT {
 
     @Test
     void tasksMoveToTheRemainingWorkersAndKeepPublishing() throws Exception {
-        Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, redis);
+        Map<String, String> config = ConnectClusters.sinkConfig(TOPIC, stack.redis());
         config.put("tasks.max", "3");
-        connect.configureConnector(CONNECTOR, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 3, "not running");
+        stack.connect().configureConnector(CONNECTOR, config);
+        stack.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(CONNECTOR, 3, "not running");
 
-        try (Subscriber subscriber = Subscriber.psubscribe(redis, "events:*")) {
-            List<Event> before = GitHubEvents.generate("before", 300, 1);
-            ConnectClusters.produce(connect, TOPIC, before.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+        try (Subscriber subscriber = Subscriber.psubscribe(stack.redis(), "events:*")) {
+            List<Event> before = SampleEvents.generate("before", 300, 1);
+            ConnectClusters.produce(stack.connect(), TOPIC, before.stream().map(e -> new String[] {e.key(), e.json()}).toList());
             subscriber.awaitCount(before.size(), TIMEOUT);
 
-            String taskWorker = connect.connectorStatus(CONNECTOR).tasks().get(0).workerId();
-            WorkerHandle leaving = connect.workers().stream().filter(w -> w.url().toString().contains(taskWorker))
+            String taskWorker = stack.connect().connectorStatus(CONNECTOR).tasks().get(0).workerId();
+            WorkerHandle leaving = stack.connect().workers().stream().filter(w -> w.url().toString().contains(taskWorker))
                     .findFirst().orElseThrow(() -> new AssertionError("no worker at " + taskWorker));
-            connect.removeWorker(leaving);
+            stack.connect().removeWorker(leaving);
 
             awaitTasksMovedOff(taskWorker);
 
-            List<Event> after = GitHubEvents.generate("after", 300, 2);
-            ConnectClusters.produce(connect, TOPIC, after.stream().map(e -> new String[] {e.key(), e.json()}).toList());
+            List<Event> after = SampleEvents.generate("after", 300, 2);
+            ConnectClusters.produce(stack.connect(), TOPIC, after.stream().map(e -> new String[] {e.key(), e.json()}).toList());
             List<Subscriber.Message> received = subscriber.await(list -> list.stream()
                             .filter(m -> m.payload().contains("\"after-")).map(Subscriber.Message::payload)
                             .collect(Collectors.toSet()).size() >= after.size(),

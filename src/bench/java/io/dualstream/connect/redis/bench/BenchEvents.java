@@ -6,8 +6,8 @@ import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.ChannelTemplates;
 import io.dualstream.connect.redis.mapping.NotificationFields;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The realistic events of the ITs ({@link GitHubEvents}: about 450 bytes of JSON, 17 fields of which the default
+ * The realistic events of the ITs ({@link SampleEvents}: about 450 bytes of JSON, 17 fields of which the default
  * settings publish 3) as the four value shapes a converter can hand the task.
  */
 public final class BenchEvents {
@@ -37,7 +37,7 @@ public final class BenchEvents {
     }
 
     static List<Event> events(int count) {
-        return GitHubEvents.generate("evt", count, 7);
+        return SampleEvents.generate("evt", count, 7);
     }
 
     /** Sink records whose values have the given shape, as the matching converter would produce them. */
@@ -73,9 +73,17 @@ public final class BenchEvents {
 
     /** The connector's default mapping (notification.fields, channel.max.bytes) with these channel templates. */
     public static NotificationMapper mapper(String... channelTemplates) {
-        return new NotificationMapper(ChannelTemplates.parse(List.of(channelTemplates)),
-                NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(","))),
+        return new NotificationMapper(channelTemplates(channelTemplates), defaultFields(),
                 RedisPubSubSinkConfig.CHANNEL_MAX_BYTES_DEFAULT);
+    }
+
+    public static ChannelTemplates channelTemplates(String... templates) {
+        return ChannelTemplates.parse(List.of(templates));
+    }
+
+    /** The default notification.fields. */
+    public static NotificationFields defaultFields() {
+        return NotificationFields.parse(Arrays.asList(RedisPubSubSinkConfig.NOTIFICATION_FIELDS_DEFAULT.split(",")));
     }
 
     private static JsonNode tree(String json) {

@@ -1,8 +1,9 @@
 package io.dualstream.connect.redis.bench;
 
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
 import io.dualstream.connect.redis.testing.RedisFixture;
+import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -53,9 +54,8 @@ final class BenchStack implements AutoCloseable {
 
     /** The sink config of the ITs (String keys, schemaless JSON values) for {@code connectorClass}, plus extras. */
     Map<String, String> sinkConfig(String connectorClass, String topic, int tasks, Map<String, String> extra) {
-        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis);
-        config.put("connector.class", connectorClass);
-        config.put("tasks.max", Integer.toString(tasks));
+        Map<String, String> config = ConnectClusters.sinkConfig(topic, redis,
+                Map.of("connector.class", connectorClass, "tasks.max", Integer.toString(tasks)));
         config.putAll(extra);
         return config;
     }
@@ -74,8 +74,35 @@ final class BenchStack implements AutoCloseable {
         return info.tasks().size() + " task(s) " + info.tasks().stream().map(ConnectorStateInfo.TaskState::state).toList();
     }
 
-    CountingSubscriber subscriber(String pattern) {
-        return new CountingSubscriber(redis.host(), redis.port(), pattern);
+    /**
+     * A subscriber that only counts (it keeps up with hundreds of thousands of messages a second) and subscribes again
+     * when Redis comes back, like a gateway.
+     */
+    Subscriber subscriber(String pattern) {
+        return countingSubscriber(redis.host(), redis.port(), pattern);
+    }
+
+    static Subscriber countingSubscriber(String host, int port, String pattern) {
+        return Subscriber.psubscribeResubscribing(host, port, pattern).countOnly();
+    }
+
+    /** What a harness calls to do; may throw anything. */
+    interface Harness {
+        void run(String[] args) throws Exception;
+    }
+
+    /**
+     * Runs a harness's {@code main}, then ends the JVM, whose embedded cluster leaves non-daemon threads behind:
+     * with status 1 and the stack trace when the run failed.
+     */
+    static void runThenExit(String[] args, Harness harness) {
+        try {
+            harness.run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
     }
 
     static long gcCount() {

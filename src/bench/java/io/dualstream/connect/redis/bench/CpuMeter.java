@@ -30,7 +30,7 @@ final class CpuMeter {
     void start() {
         jvm = processCpuNanos();
         redis = redisCpuNanos();
-        subscriber = threadCpuNanos("bench-subscriber");
+        subscriber = threadCpuNanos("subscriber-");
         threadsAtStart.clear();
         for (long id : THREADS.getAllThreadIds()) {
             threadsAtStart.put(id, Math.max(0, THREADS.getThreadCpuTime(id)));
@@ -41,7 +41,7 @@ final class CpuMeter {
     String stop(String connector, double wallSeconds) {
         double jvmS = (processCpuNanos() - jvm) / 1e9;
         double redisS = (redisCpuNanos() - redis) / 1e9;
-        double subscriberS = (threadCpuNanos("bench-subscriber") - subscriber) / 1e9;
+        double subscriberS = (threadCpuNanos("subscriber-") - subscriber) / 1e9;
         double tasksS = taskThreadsCpuNanos("task-thread-" + connector + "-") / 1e9;
         int cores = Runtime.getRuntime().availableProcessors();
         return String.format("cpu s: jvm %.2f (task threads %.2f, subscriber %.2f), redis-server %.2f; "

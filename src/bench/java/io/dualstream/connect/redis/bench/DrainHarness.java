@@ -3,8 +3,10 @@ package io.dualstream.connect.redis.bench;
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.Notification;
 import io.dualstream.connect.redis.mapping.NotificationMapper;
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.ConnectClusters;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.connect.sink.SinkRecord;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -46,13 +48,7 @@ public final class DrainHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1); // the embedded cluster's threads would keep the JVM alive
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, DrainHarness::run);
     }
 
     private static void run(String[] args) {
@@ -75,7 +71,7 @@ public final class DrainHarness {
                     backlog.stream().mapToInt(e -> e.json().length()).sum() / events,
                     (System.nanoTime() - produceStart) / 1e9);
 
-            try (CountingSubscriber subscriber = stack.subscriber("events:*")) {
+            try (Subscriber subscriber = stack.subscriber("events:*")) {
                 if ("converters".equals(System.getProperty("plan"))) {
                     compareConverters(stack, subscriber, events, rounds, extra);
                     return;
@@ -134,7 +130,7 @@ public final class DrainHarness {
      * ByteArrayConverter (JSON bytes read by the connector) and with schemaless JsonConverter (a Map), interleaved,
      * medians of {@code rounds}.
      */
-    private static void compareConverters(BenchStack stack, CountingSubscriber subscriber, int events, int rounds,
+    private static void compareConverters(BenchStack stack, Subscriber subscriber, int events, int rounds,
                                           Map<String, String> extra) {
         Map<String, String> bytes = with(extra, BYTES_CONVERTER);
         Map<String, String> json = with(extra, JSON_CONVERTER);
@@ -177,7 +173,7 @@ public final class DrainHarness {
      * under the subscriber's {@code events:*}), rounds interleaved, the order flipped every round; medians of
      * {@code rounds} in events and in notifications per second.
      */
-    private static void compareFanOut(BenchStack stack, CountingSubscriber subscriber, int events, int rounds,
+    private static void compareFanOut(BenchStack stack, Subscriber subscriber, int events, int rounds,
                                       Map<String, String> extra) {
         List<Map<String, String>> configs = new ArrayList<>();
         for (String templates : FAN_OUT_TEMPLATES) {
@@ -239,25 +235,25 @@ public final class DrainHarness {
         return report(name + " (" + tasksSeen + ")", events, start, end, cpuSpent);
     }
 
-    private static double connector(BenchStack stack, CountingSubscriber subscriber, String name, int tasks, int events,
+    private static double connector(BenchStack stack, Subscriber subscriber, String name, int tasks, int events,
                                     Map<String, String> extra) {
         return drainToRedis(stack, subscriber, ConnectClusters.CONNECTOR_CLASS, name, tasks, events, extra);
     }
 
-    private static double baseline(BenchStack stack, CountingSubscriber subscriber, String name, int tasks, int events,
+    private static double baseline(BenchStack stack, Subscriber subscriber, String name, int tasks, int events,
                                    Map<String, String> extra) {
         return drainToRedis(stack, subscriber, SyncPerRecordSinkConnector.class.getName(), name, tasks, events, extra);
     }
 
     /** @return notifications per second, until the subscriber has {@code notifications} */
-    private static double drainToRedis(BenchStack stack, CountingSubscriber subscriber, String connectorClass,
+    private static double drainToRedis(BenchStack stack, Subscriber subscriber, String connectorClass,
                                        String name, int tasks, long notifications, Map<String, String> extra) {
         subscriber.resetCount();
         CpuMeter cpu = new CpuMeter(stack);
         cpu.start();
         long start = System.nanoTime();
         stack.createConnector(name, stack.sinkConfig(connectorClass, TOPIC, tasks, extra));
-        long end = awaitCount(subscriber::received, notifications, name);
+        long end = awaitCount(subscriber::count, notifications, name);
         String cpuSpent = cpu.stop(name, (end - start) / 1e9);
         String tasksSeen = stack.tasksRunning(name);
         stack.deleteConnector(name);
@@ -265,7 +261,7 @@ public final class DrainHarness {
     }
 
     /** The same notifications the connector publishes, mapped beforehand, sent over one connection in pipelines. */
-    private static double redisCeiling(BenchStack stack, CountingSubscriber subscriber, List<Event> backlog) {
+    private static double redisCeiling(BenchStack stack, Subscriber subscriber, List<Event> backlog) {
         NotificationMapper mapper = BenchEvents.mapper(RedisPubSubSinkConfig.CHANNEL_TEMPLATE_DEFAULT);
         List<Notification> notifications = new ArrayList<>(backlog.size());
         long offset = 0;
@@ -286,7 +282,7 @@ public final class DrainHarness {
                 pipeline.sync();
             }
         }
-        long end = awaitCount(subscriber::received, notifications.size(), "redis-ceiling");
+        long end = awaitCount(subscriber::count, notifications.size(), "redis-ceiling");
         double rate = report("redis-ceiling (pipeline " + pipelineSize + ")",
                 notifications.size(), start, end, cpu.stop("none", (end - start) / 1e9));
         return rate;
@@ -309,7 +305,7 @@ public final class DrainHarness {
                 throw new IllegalStateException(what + ": only " + counter.get() + " of " + expected + " after "
                         + TIMEOUT_MS / 1000 + " s");
             }
-            CountingSubscriber.pause(1);
+            Await.pause(1);
         }
         return System.nanoTime();
     }

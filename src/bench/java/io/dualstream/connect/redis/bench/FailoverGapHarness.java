@@ -30,13 +30,7 @@ public final class FailoverGapHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run();
-        } catch (RuntimeException | Error | InterruptedException e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, unused -> run());
     }
 
     private static void run() throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Await;
+import io.dualstream.connect.redis.testing.Subscriber;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,13 +26,7 @@ public final class LatencyHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1); // the embedded cluster's threads would keep the JVM alive
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, LatencyHarness::run);
     }
 
     /** The connector under test: the real one, timed from outside, with send time and record timestamp published. */
@@ -52,7 +48,7 @@ public final class LatencyHarness {
         try (BenchStack stack = new BenchStack("latency")) {
             System.out.println("# Latency: " + BenchStack.environment() + "; connector extras " + extra);
             stack.createTopic(TOPIC, 3);
-            try (CountingSubscriber subscriber = stack.subscriber("events:*");
+            try (Subscriber subscriber = stack.subscriber("events:*");
                  PacedProducer producer = new PacedProducer(stack, TOPIC)) {
                 stack.createConnector(CONNECTOR, connectorConfig(stack, extra));
                 phase(stack, subscriber, producer, "warm-up (not a result)", 5000, 10, false);
@@ -69,15 +65,15 @@ public final class LatencyHarness {
         }
     }
 
-    private static void phase(BenchStack stack, CountingSubscriber subscriber, PacedProducer producer, String label,
+    private static void phase(BenchStack stack, Subscriber subscriber, PacedProducer producer, String label,
                               int rate, int seconds, boolean outage) {
         LatencyProbe probe = new LatencyProbe(rate * seconds + 1000);
         TimedSinkConnector.PUT_NANOS.clear();
         TimedSinkConnector.BATCH_SIZES.clear();
         TimedSinkConnector.TO_PUT_NANOS.clear();
         subscriber.resetCount();
-        subscriber.listener(probe);
-        long subscriptionsBefore = subscriber.subscriptions();
+        subscriber.forwardPayloadsTo(probe);
+        long subscriptionsBefore = subscriber.resubscriptions();
         long[] outageNanos = new long[2];
         HICCUPS.reset();
         long gcCount = BenchStack.gcCount();
@@ -85,18 +81,18 @@ public final class LatencyHarness {
         Runnable disturbance = !outage ? null : () -> {
             outageNanos[0] = System.nanoTime();
             stack.redis.kill();
-            CountingSubscriber.pause(2000);
+            Await.pause(2000);
             stack.redis.restart(); // returns once PING answers
             outageNanos[1] = System.nanoTime();
         };
         long sent = producer.run(rate, seconds, 6, disturbance);
         // Everything still in flight arrives within a few seconds; after an outage some notifications are lost.
         long deadline = System.currentTimeMillis() + (outage ? 10_000 : 30_000);
-        while (subscriber.received() < sent && System.currentTimeMillis() < deadline) {
-            CountingSubscriber.pause(10);
+        while (subscriber.count() < sent && System.currentTimeMillis() < deadline) {
+            Await.pause(10);
         }
-        subscriber.listener(null);
-        long received = subscriber.received();
+        subscriber.countOnly();
+        long received = subscriber.count();
         long[] latency = probe.fromSendNanos.sorted();
         long[] fromTs = probe.fromTimestampMillis.sorted();
         long[] puts = TimedSinkConnector.PUT_NANOS.sorted();
@@ -136,7 +132,7 @@ public final class LatencyHarness {
                             + "%.0f ms after Redis answered again; %d of %d notifications lost (best effort: dropped while "
                             + "Redis was down); subscriber resubscribed %d time(s)%n",
                     ms(outageNanos[1] - outageNanos[0]), ms(firstAfter - lastBefore), ms(firstAfter - outageNanos[1]),
-                    sent - received, sent, subscriber.subscriptions() - subscriptionsBefore);
+                    sent - received, sent, subscriber.resubscriptions() - subscriptionsBefore);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Subscriber;
+
 /**
  * Reads {@code "sent":N} and {@code "ts":N} from each received notification and records the latency from the
  * producer's send (nanoseconds, same JVM) and from the Kafka record timestamp (milliseconds, wall clock).
  */
-final class LatencyProbe implements CountingSubscriber.Listener {
+final class LatencyProbe implements Subscriber.PayloadListener {
 
     private static final byte[] SENT = "\"sent\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] TS = "\"ts\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -1,5 +1,7 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.connect.redis.testing.Await;
+import io.dualstream.connect.redis.testing.Subscriber;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -19,13 +21,7 @@ public final class MemoryHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        BenchStack.runThenExit(args, MemoryHarness::run);
     }
 
     private static void run(String[] args) {
@@ -34,11 +30,11 @@ public final class MemoryHarness {
         try (BenchStack stack = new BenchStack("memory")) {
             System.out.println("# Memory: " + rate + " events/s for " + seconds + " s; " + BenchStack.environment());
             stack.createTopic(LatencyHarness.TOPIC, 3);
-            try (CountingSubscriber subscriber = stack.subscriber("events:*");
+            try (Subscriber subscriber = stack.subscriber("events:*");
                  PacedProducer producer = new PacedProducer(stack, LatencyHarness.TOPIC)) {
                 stack.createConnector(LatencyHarness.CONNECTOR, LatencyHarness.connectorConfig(stack, Map.of()));
                 producer.run(5000, 10, 0, null); // warm-up
-                CountingSubscriber.pause(2000);
+                Await.pause(2000);
                 long liveBefore = liveHeapAfterFullGc();
                 subscriber.resetCount();
                 TimedSinkConnector.PUT_NANOS.clear();
@@ -52,8 +48,8 @@ public final class MemoryHarness {
                 sampler.start();
                 long sent = producer.run(rate, seconds, 0, null);
                 long deadline = System.currentTimeMillis() + 30_000;
-                while (subscriber.received() < sent && System.currentTimeMillis() < deadline) {
-                    CountingSubscriber.pause(10);
+                while (subscriber.count() < sent && System.currentTimeMillis() < deadline) {
+                    Await.pause(10);
                 }
                 sampler.interrupt();
                 long gcCount = BenchStack.gcCount() - gcCount0;
@@ -63,7 +59,7 @@ public final class MemoryHarness {
                         liveBefore / (1024 * 1024), liveAfter / (1024 * 1024));
                 long[] puts = TimedSinkConnector.PUT_NANOS.sorted();
                 System.out.printf("%nsent %d, received %d; GCs %d, GC time %d ms over %d s; max heap used %d MiB (sampled); "
-                                + "put() p99 %.3f ms%n", sent, subscriber.received(), gcCount, gcMillis, seconds, maxUsed / (1024 * 1024),
+                                + "put() p99 %.3f ms%n", sent, subscriber.count(), gcCount, gcMillis, seconds, maxUsed / (1024 * 1024),
                         LongSamples.percentile(puts, 99) / 1e6);
                 System.out.println("per-collector details: target/bench-memory-gc.log (-Xlog:gc)");
             }

@@ -1,6 +1,6 @@
 package io.dualstream.connect.redis.bench;
 
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

@@ -1,20 +1,20 @@
 package io.dualstream.connect.redis.bench;
 
-import io.dualstream.connect.redis.testing.GitHubEvents;
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
+import io.dualstream.connect.redis.testing.ShardSubscribers;
+import io.dualstream.connect.redis.testing.Subscriber;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisShardedPubSub;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Drain benchmark across topologies: the same backlog drained by the connector into a standalone Redis (PUBLISH),
@@ -33,24 +33,11 @@ public final class TopologyDrainHarness {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (RuntimeException | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // the embedded cluster leaves non-daemon threads behind
+        BenchStack.runThenExit(args, TopologyDrainHarness::run);
     }
 
     /** Where a drain publishes, and the subscribers that count what arrives there. */
-    private record Target(String name, Map<String, String> settings, Counter counter) {
-    }
-
-    private interface Counter extends AutoCloseable {
-        long received();
-
-        @Override
-        void close();
+    private record Target(String name, Map<String, String> settings, LongSupplier received) {
     }
 
     private static void run(String[] args) {
@@ -71,17 +58,17 @@ public final class TopologyDrainHarness {
             List<Event> backlog = BenchEvents.events(events);
             stack.produce(TOPIC, backlog);
 
-            CountingSubscriber standaloneSubscriber = stack.subscriber("events:*");
+            Subscriber standaloneSubscriber = stack.subscriber("events:*");
             Node anyMaster = cluster.masters().get(0);
-            CountingSubscriber clusterSubscriber = new CountingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
-            ShardedCounter sharded = new ShardedCounter(cluster, GitHubEvents.allChannels());
+            Subscriber clusterSubscriber = BenchStack.countingSubscriber(anyMaster.host(), anyMaster.port(), "events:*");
+            ShardSubscribers sharded = ShardSubscribers.onMasters(cluster, SampleEvents.allChannels()).countOnly();
             List<Target> targets = List.of(
                     new Target("standalone, PUBLISH", Map.of("redis.uri", stack.redis.uri()),
-                            counter(standaloneSubscriber)),
+                            standaloneSubscriber::count),
                     new Target("cluster, PUBLISH", Map.of("redis.mode", "cluster", "redis.uri", cluster.seedUri()),
-                            counter(clusterSubscriber)),
+                            clusterSubscriber::count),
                     new Target("cluster, SPUBLISH", Map.of("redis.mode", "cluster", "redis.uri", cluster.seedUri(),
-                            "redis.publish.command", "SPUBLISH"), sharded));
+                            "redis.publish.command", "SPUBLISH"), sharded::count));
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             int drain = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -115,34 +102,20 @@ public final class TopologyDrainHarness {
     private static double drain(BenchStack stack, String name, Target target, int tasks, int events) {
         Map<String, String> config = stack.sinkConfig(io.dualstream.connect.redis.testing.ConnectClusters.CONNECTOR_CLASS,
                 TOPIC, tasks, target.settings());
-        long before = target.counter().received();
+        long before = target.received().getAsLong();
         long start = System.nanoTime();
         stack.createConnector(name, config);
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        while (target.counter().received() - before < events) {
+        while (target.received().getAsLong() - before < events) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException(name + ": " + (target.counter().received() - before) + " of " + events
+                throw new IllegalStateException(name + ": " + (target.received().getAsLong() - before) + " of " + events
                         + " notifications after " + TIMEOUT_MS + " ms; " + stack.tasksRunning(name));
             }
-            CountingSubscriber.pause(5);
+            Await.pause(5);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         stack.deleteConnector(name);
         return events / seconds;
-    }
-
-    private static Counter counter(CountingSubscriber subscriber) {
-        return new Counter() {
-            @Override
-            public long received() {
-                return subscriber.received();
-            }
-
-            @Override
-            public void close() {
-                subscriber.close();
-            }
-        };
     }
 
     private static double median(List<Double> values) {
@@ -150,81 +123,5 @@ public final class TopologyDrainHarness {
         sorted.sort(Double::compare);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /**
-     * Counts sharded messages on every channel the events can have: one connection per master, SSUBSCRIBE'd to each
-     * of its channels (one SSUBSCRIBE per slot: the channels of one command must share a slot).
-     */
-    private static final class ShardedCounter implements Counter {
-        private final AtomicLong received = new AtomicLong();
-        private final List<Connection> connections = new ArrayList<>();
-        private final List<JedisShardedPubSub> sessions = new ArrayList<>();
-
-        ShardedCounter(RedisClusterFixture cluster, List<String> channels) {
-            Map<Integer, List<String>> byMaster = new LinkedHashMap<>();
-            for (String channel : channels) {
-                byMaster.computeIfAbsent(cluster.masterForChannel(channel).port(), p -> new ArrayList<>()).add(channel);
-            }
-            AtomicLong confirmed = new AtomicLong();
-            for (Map.Entry<Integer, List<String>> entry : byMaster.entrySet()) {
-                Connection connection = new Connection(new redis.clients.jedis.HostAndPort("127.0.0.1", entry.getKey()),
-                        DefaultJedisClientConfig.builder().socketTimeoutMillis(0).build());
-                JedisShardedPubSub session = new JedisShardedPubSub() {
-                    @Override
-                    public void onSMessage(String channel, String message) {
-                        received.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onSSubscribe(String channel, int subscribedChannels) {
-                        confirmed.incrementAndGet();
-                    }
-                };
-                List<String> mine = entry.getValue();
-                Thread thread = new Thread(() -> {
-                    try {
-                        session.proceed(connection, mine.get(0));
-                    } catch (RuntimeException closed) {
-                        // closed at the end of the run
-                    }
-                }, "sharded-counter-" + entry.getKey());
-                thread.setDaemon(true);
-                thread.start();
-                long deadline = System.currentTimeMillis() + 15_000;
-                while (!session.isSubscribed() && System.currentTimeMillis() < deadline) {
-                    CountingSubscriber.pause(10);
-                }
-                for (String channel : mine.subList(1, mine.size())) {
-                    session.ssubscribe(channel);
-                }
-                connections.add(connection);
-                sessions.add(session);
-            }
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (confirmed.get() < channels.size() && System.currentTimeMillis() < deadline) {
-                CountingSubscriber.pause(10);
-            }
-            if (confirmed.get() < channels.size()) {
-                throw new IllegalStateException("only " + confirmed.get() + " of " + channels.size() + " SSUBSCRIBEs confirmed");
-            }
-        }
-
-        @Override
-        public long received() {
-            return received.get();
-        }
-
-        @Override
-        public void close() {
-            sessions.forEach(s -> {
-                try {
-                    s.sunsubscribe();
-                } catch (RuntimeException ignored) {
-                    // already gone
-                }
-            });
-            connections.forEach(Connection::close);
-        }
     }
 }

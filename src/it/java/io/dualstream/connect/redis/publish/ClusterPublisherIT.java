@@ -2,6 +2,7 @@ package io.dualstream.connect.redis.publish;
 
 import io.dualstream.connect.redis.config.RedisPubSubSinkConfig;
 import io.dualstream.connect.redis.mapping.Notification;
+import io.dualstream.connect.redis.testing.Await;
 import io.dualstream.connect.redis.testing.RedisClusterFixture;
 import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
 import io.dualstream.connect.redis.testing.Subscriber;
@@ -143,15 +144,6 @@ class ClusterPublisherIT {
         }
     }
 
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms); // polling interval
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     static long named(RedisClusterFixture cluster, Node node) {
         return cluster.clientList(node).stream()
                 .filter(c -> ("kafka-connect-redis-pubsub:" + CLIENT).equals(c.name()) || CLIENT.equals(c.name()))
@@ -210,7 +202,7 @@ class ClusterPublisherIT {
             boolean changed = false;
             while (!changed && System.currentTimeMillis() < changedBy) {
                 changed = publisher.topologyChanged();
-                pause(50);
+                Await.pause(50);
             }
             assertTrue(changed, "the dead master's slots were seen to move");
             PublishResult after = publisher.send(batch).await();

@@ -32,7 +32,7 @@ public final class Await {
                 throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what
                         + (last == null ? "" : "; last error: " + last), last);
             }
-            sleep();
+            pause(POLL_MILLIS);
         }
     }
 
@@ -41,9 +41,14 @@ public final class Await {
         until(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
     }
 
-    private static void sleep() {
+    /**
+     * Sleeps {@code millis}: between the polls of a loop with its own deadline, or for a deliberate wait (a server
+     * kept down, a retry interval), never as synchronisation. An interrupt ends the wait with an exception, the
+     * thread's interrupt flag set again.
+     */
+    public static void pause(long millis) {
         try {
-            Thread.sleep(POLL_MILLIS); // polling interval, not synchronisation
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting", e);

@@ -8,7 +8,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,21 +49,57 @@ public final class ConnectClusters {
         return connect;
     }
 
-    /** A sink connector config for {@code topic} publishing to {@code redis}, with string keys. */
-    public static Map<String, String> sinkConfig(String topic, RedisFixture redis) {
-        return sinkConfig(topic, Map.of("redis.uri", redis.uri()));
+    /**
+     * {@code workers} workers that load the connector from the packaged zip, installed on their plugin.path and found
+     * by its ServiceLoader manifests ({@code plugin.discovery=service_load}, as Kafka recommends: no reflective scan
+     * of the whole test class path, which costs a worker tens of seconds on a busy machine).
+     */
+    public static EmbeddedConnectCluster startWithPackagedPlugin(String name, int workers,
+                                                                 Map<String, String> extraWorkerProps) {
+        Map<String, String> workerProps = new HashMap<>(extraWorkerProps);
+        workerProps.put("plugin.path", installPackagedPlugin().toString());
+        workerProps.put("plugin.discovery", "service_load");
+        return start(name, workers, workerProps);
     }
 
-    /** A sink connector config for {@code topic} with the given Redis settings (redis.uri, redis.mode, ...). */
-    public static Map<String, String> sinkConfig(String topic, Map<String, String> redisSettings) {
+    /** The packaged zip unzipped into a new plugin.path folder, which it returns. */
+    public static Path installPackagedPlugin() {
+        try {
+            Path pluginPath = Files.createTempDirectory("plugin-path");
+            PackagedPlugin.install(pluginPath);
+            return pluginPath;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sink connector config for {@code topic} publishing to {@code redis}, with string keys. */
+    public static Map<String, String> sinkConfig(String topic, RedisFixture redis) {
+        return sinkConfig(topic, redis, Map.of());
+    }
+
+    /** Like {@link #sinkConfig(String, RedisFixture)}, with {@code overrides} on top. */
+    public static Map<String, String> sinkConfig(String topic, RedisFixture redis, Map<String, String> overrides) {
+        Map<String, String> config = sinkConfig(topic, Map.of("redis.uri", redis.uri()));
+        config.putAll(overrides);
+        return config;
+    }
+
+    /**
+     * The one sink connector config of the tests and benchmarks, for {@code topic}: this connector, one task, String
+     * keys and schemaless JSON values, then {@code settings} on top (the Redis settings: redis.uri, redis.mode...;
+     * and whatever a test sets otherwise, such as tasks.max, another converter or another connector class). The
+     * result is mutable, for a test to add to.
+     */
+    public static Map<String, String> sinkConfig(String topic, Map<String, String> settings) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", CONNECTOR_CLASS);
         config.put("tasks.max", "1");
         config.put("topics", topic);
-        config.putAll(redisSettings);
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
+        config.putAll(settings);
         return config;
     }
 

@@ -5,13 +5,16 @@ import io.dualstream.connect.redis.testing.RedisClusterFixture.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One {@link Subscriber} per channel ({@code SSUBSCRIBE} takes channels of one slot only, and there is no pattern
- * form), each on a replica of the master owning the channel's slot: sharded messages are propagated to the
- * shard's replicas, and a replica survives the death of its master (it is the one promoted). Redis 7.0 keeps the
- * subscription through the promotion; Valkey 8 drops it ({@code sunsubscribe}), and the subscriber subscribes again.
+ * {@code SSUBSCRIBE} to channels all over a cluster (there is no pattern form): {@link #onReplicas} with one
+ * {@link Subscriber} per channel on a replica of the master owning the channel's slot: sharded messages are
+ * propagated to the shard's replicas, and a replica survives the death of its master (it is the one promoted).
+ * Redis 7.0 keeps the subscription through the promotion; Valkey 8 drops it ({@code sunsubscribe}), and the
+ * subscriber subscribes again. {@link #onMasters} with one per master, for the benchmarks' counts.
  */
 public final class ShardSubscribers implements AutoCloseable {
 
@@ -33,6 +36,32 @@ public final class ShardSubscribers implements AutoCloseable {
             throw e;
         }
         return all;
+    }
+
+    /** One subscriber per master, on the channels whose slots it owns: few connections, for counting at full speed. */
+    public static ShardSubscribers onMasters(RedisClusterFixture cluster, Collection<String> channels) {
+        Map<Node, List<String>> byMaster = new LinkedHashMap<>();
+        channels.forEach(c -> byMaster.computeIfAbsent(cluster.masterForChannel(c), m -> new ArrayList<>()).add(c));
+        ShardSubscribers all = new ShardSubscribers();
+        try {
+            byMaster.forEach((master, mine) ->
+                    all.subscribers.add(Subscriber.ssubscribe(master.host(), master.port(), mine.toArray(String[]::new))));
+        } catch (RuntimeException e) {
+            all.close();
+            throw e;
+        }
+        return all;
+    }
+
+    /** From now on only counts (see {@link Subscriber#countOnly}). */
+    public ShardSubscribers countOnly() {
+        subscribers.forEach(Subscriber::countOnly);
+        return this;
+    }
+
+    /** How many messages arrived in all (see {@link Subscriber#count}). */
+    public long count() {
+        return subscribers.stream().mapToLong(Subscriber::count).sum();
     }
 
     /** Hands every message, from now on, to {@code sink} instead of keeping it (see {@link Subscriber#forwardTo}). */

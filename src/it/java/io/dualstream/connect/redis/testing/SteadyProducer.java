@@ -1,6 +1,7 @@
 package io.dualstream.connect.redis.testing;
 
-import io.dualstream.connect.redis.testing.GitHubEvents.Event;
+import io.dualstream.quickstart.SampleEvents;
+import io.dualstream.quickstart.SampleEvents.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -32,7 +33,7 @@ public final class SteadyProducer implements AutoCloseable {
             try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
                 int batch = 0;
                 while (running) {
-                    for (Event event : GitHubEvents.generate("seq-" + batch, BATCH, batch)) {
+                    for (Event event : SampleEvents.generate("seq-" + batch, BATCH, batch)) {
                         producer.send(new ProducerRecord<>(topic, bytes(event.key()), bytes(event.json())));
                     }
                     producer.flush();
@@ -58,7 +59,7 @@ public final class SteadyProducer implements AutoCloseable {
     public static List<Event> events(long produced) {
         List<Event> events = new ArrayList<>();
         for (int batch = 0; (long) batch * BATCH < produced; batch++) {
-            events.addAll(GitHubEvents.generate("seq-" + batch, BATCH, batch));
+            events.addAll(SampleEvents.generate("seq-" + batch, BATCH, batch));
         }
         return events.subList(0, (int) produced);
     }

@@ -1,14 +1,11 @@
 package io.dualstream.connect.redis.testing;
 
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.JedisShardedPubSub;
-import redis.clients.jedis.exceptions.JedisMovedDataException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +14,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A subscriber that records every message it receives, like a gateway would: {@code PSUBSCRIBE} to a pattern, or
- * {@code SSUBSCRIBE} (sharded Pub/Sub, Redis 7) to channels, on any node (a standalone server, a cluster master or
- * replica, a sentinel-managed node).
+ * The one Pub/Sub subscriber of the integration tests, the quickstart's live view ({@code NotificationWatcher}) and
+ * the benchmarks: {@code PSUBSCRIBE} to a pattern, or {@code SSUBSCRIBE} (sharded Pub/Sub, Redis 7) to channels, on
+ * any node (a standalone server, a cluster master or replica, a sentinel-managed node), like a gateway would.
+ * <p>
+ * By default it keeps every message for a test to await and read. {@link #forwardTo} hands them to a sink instead
+ * (long runs, the quickstart's live counts), {@link #forwardPayloadsTo} and {@link #countOnly} keep up with hundreds
+ * of thousands of messages a second for the benchmarks (the payload's bytes are never decoded); {@link #count}
+ * counts in every mode.
+ * <p>
+ * It lives in the test kit rather than in the quickstart because most of it serves tests (awaiting with a deadline,
+ * failing with what arrived, a paced reader, the busiest window); the quickstart runs from the test classes, so it
+ * uses this class as it is, and its own code keeps to the demo.
  */
 public final class Subscriber implements AutoCloseable {
 
@@ -30,37 +37,51 @@ public final class Subscriber implements AutoCloseable {
     public record Message(String channel, String payload, long receivedAtMillis) {
     }
 
-    /** What the subscriber listens with: a pattern subscription or a sharded one. */
-    private interface Subscription {
-        void listen(Jedis jedis);
-
-        boolean active();
-
-        void cancel();
+    /** Takes each message's payload as it arrives, on the subscriber's thread, see {@link #forwardPayloadsTo}. */
+    @FunctionalInterface
+    public interface PayloadListener {
+        /** @param receivedNanos when it arrived, from {@link System#nanoTime()} */
+        void onMessage(byte[] payload, long receivedNanos);
     }
+
+    /** Where an arriving message goes: kept, forwarded as text, or handed on as bytes. */
+    private interface Delivery {
+        void deliver(byte[] channel, byte[] payload, long receivedNanos);
+    }
+
+    /** How long a resubscribing subscriber waits between attempts while Redis is down. */
+    private static final long RECONNECT_PAUSE_MS = 20;
 
     private final List<Message> messages = new ArrayList<>();
     private final CountDownLatch subscribed;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicInteger resubscriptions = new AtomicInteger();
+    private final AtomicInteger arrived = new AtomicInteger();
     private final Subscription subscription;
     private final String description;
     private final ReadPace pace;
-    private final Jedis jedis;
     private final Thread thread;
+    private volatile Jedis jedis;
+    private volatile boolean closed;
     private volatile long endedAtMillis = -1;
-    private BiConsumer<String, String> forward; // guarded by messages
+    private volatile Delivery delivery = this::keep;
 
+    /**
+     * @param resubscribe whether to connect and subscribe again when the connection is lost after the first
+     *                    confirmation (a gateway's behaviour); otherwise the listener ends there, as the tests of a
+     *                    cut-off client need
+     */
     private Subscriber(HostAndPort node, JedisClientConfig config, String description, int confirmations,
-                       ReadPace pace, java.util.function.Function<Subscriber, Subscription> subscription) {
+                       ReadPace pace, boolean resubscribe, Function<Subscriber, Subscription> subscription) {
         this.description = description;
         this.pace = pace;
         this.subscribed = new CountDownLatch(confirmations);
         this.subscription = subscription.apply(this);
+        // The first connection is made here, so that a node that refuses it fails the caller at once.
         jedis = new Jedis(node, config);
         thread = new Thread(() -> {
             try {
-                this.subscription.listen(jedis);
+                listen(node, config, resubscribe);
             } catch (RuntimeException e) {
                 // Before the confirmation: the subscription failed (MOVED, NOAUTH, refused), report it.
                 // After it: the server went away; the messages received so far stay readable.
@@ -74,6 +95,45 @@ public final class Subscriber implements AutoCloseable {
         }, "subscriber-" + description);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void listen(HostAndPort node, JedisClientConfig config, boolean resubscribe) {
+        while (true) {
+            try {
+                subscription.listen(jedis);
+                if (!resubscribe || closed) {
+                    return;
+                }
+            } catch (RuntimeException connectionLost) {
+                if (!resubscribe || closed || subscribed.getCount() > 0) {
+                    throw connectionLost;
+                }
+            }
+            // Redis went away: like a gateway, connect again until it is back, then subscribe again.
+            closeQuietly(jedis);
+            if (!reconnect(node, config)) {
+                return;
+            }
+        }
+    }
+
+    /** Connects until Redis answers or {@link #close()} runs; returns whether it connected. */
+    private boolean reconnect(HostAndPort node, JedisClientConfig config) {
+        while (!closed) {
+            Await.pause(RECONNECT_PAUSE_MS); // the retry interval while Redis is down
+            try {
+                jedis = new Jedis(node, config);
+            } catch (RuntimeException stillDown) {
+                continue;
+            }
+            // close() sets closed before it closes the connection it finds: either it found this one, or we stop.
+            if (closed) {
+                closeQuietly(jedis);
+                return false;
+            }
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -109,40 +169,24 @@ public final class Subscriber implements AutoCloseable {
 
     private static Subscriber psubscribe(HostAndPort node, JedisClientConfig config, String pattern, ReadPace pace) {
         String description = "PSUBSCRIBE " + pattern + (pace == null ? "" : " at most " + pace.perSecond + "/s");
-        return new Subscriber(node, config, description, 1, pace, self -> new Subscription() {
-            private final JedisPubSub pubSub = new JedisPubSub() {
-                @Override
-                public void onPMessage(String matched, String channel, String message) {
-                    self.record(channel, message);
-                }
-
-                @Override
-                public void onPSubscribe(String matched, int subscribedChannels) {
-                    self.subscribed.countDown();
-                }
-            };
-
-            @Override
-            public void listen(Jedis jedis) {
-                jedis.psubscribe(pubSub, pattern);
-            }
-
-            @Override
-            public boolean active() {
-                return pubSub.isSubscribed();
-            }
-
-            @Override
-            public void cancel() {
-                pubSub.punsubscribe();
-            }
-        }).confirmed();
+        return new Subscriber(node, config, description, 1, pace, false, self -> new PatternSubscription(self, pattern))
+                .confirmed();
     }
 
     /**
-     * {@code SSUBSCRIBE channels} on {@code node}, which must own their slot (in a cluster: the
-     * master or a replica of it; several channels must share a slot, see hash tags). Returns once Redis has
-     * confirmed every channel; a {@code MOVED} or {@code CROSSSLOT} answer fails at once.
+     * {@code PSUBSCRIBE pattern} that outlives Redis: when the connection is lost after the first confirmation it
+     * connects and subscribes again until {@link #close()}, as a gateway does ({@link #resubscriptions()} counts
+     * how often). For the benchmarks, which kill and restart Redis under a steady load.
+     */
+    public static Subscriber psubscribeResubscribing(String host, int port, String pattern) {
+        return new Subscriber(new HostAndPort(host, port), defaultConfig(), "PSUBSCRIBE " + pattern + " resubscribing",
+                1, null, true, self -> new PatternSubscription(self, pattern)).confirmed();
+    }
+
+    /**
+     * {@code SSUBSCRIBE channels} on {@code node}, which must own their slots (in a cluster: the master or a replica
+     * of it); one SSUBSCRIBE per slot, all on this subscriber's one connection. Returns once Redis has confirmed
+     * every channel; a {@code MOVED} answer fails at once.
      */
     public static Subscriber ssubscribe(RedisEndpoint node, String... channels) {
         return ssubscribe(node.hostAndPort(), defaultConfig(), channels);
@@ -159,89 +203,16 @@ public final class Subscriber implements AutoCloseable {
      * the node to subscribe at. A {@code MOVED} answer to the first subscription still fails at once.
      */
     public static Subscriber ssubscribe(HostAndPort node, JedisClientConfig config, String... channels) {
-        return new Subscriber(node, config, "SSUBSCRIBE " + String.join(" ", channels), channels.length, null,
+        return new Subscriber(node, config, "SSUBSCRIBE " + String.join(" ", channels), channels.length, null, false,
                 self -> new ShardSubscription(self, config, channels)).confirmed();
     }
 
-    /** How often the server dropped a sharded subscription and this subscriber subscribed again. */
+    /**
+     * How often this subscriber subscribed again: after the server dropped a sharded subscription, or after Redis came
+     * back for {@link #psubscribeResubscribing}.
+     */
     public int resubscriptions() {
         return resubscriptions.get();
-    }
-
-    /** A sharded subscription that outlives {@code sunsubscribe} from the server, see {@link #ssubscribe}. */
-    private static final class ShardSubscription implements Subscription {
-        private final Subscriber self;
-        private final JedisClientConfig config;
-        private final String[] channels;
-        private volatile boolean cancelled;
-        private volatile JedisShardedPubSub current;
-        /** The connection to the node a MOVED answer named, once the slot has moved. */
-        private volatile Connection moved;
-
-        ShardSubscription(Subscriber self, JedisClientConfig config, String[] channels) {
-            this.self = self;
-            this.config = config;
-            this.channels = channels;
-        }
-
-        private JedisShardedPubSub newPubSub() {
-            return new JedisShardedPubSub() {
-                @Override
-                public void onSMessage(String channel, String message) {
-                    self.record(channel, message);
-                }
-
-                @Override
-                public void onSSubscribe(String channel, int subscribedChannels) {
-                    self.subscribed.countDown();
-                }
-            };
-        }
-
-        @Override
-        public void listen(Jedis jedis) {
-            // Jedis has no ssubscribe on a single connection; the sharded Pub/Sub drives one itself, and returns once
-            // no channel is subscribed any more.
-            Connection connection = jedis.getConnection();
-            while (!cancelled) {
-                current = newPubSub();
-                try {
-                    current.proceed(connection, channels);
-                } catch (JedisMovedDataException slotMoved) {
-                    if (self.subscribed.getCount() > 0) {
-                        throw slotMoved; // the first subscription went to the wrong node: a test's mistake to report
-                    }
-                    closeMoved();
-                    moved = new Connection(slotMoved.getTargetNode(), config);
-                    connection = moved;
-                    continue;
-                }
-                if (!cancelled) {
-                    self.resubscriptions.incrementAndGet();
-                }
-            }
-        }
-
-        @Override
-        public boolean active() {
-            return !cancelled;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            JedisShardedPubSub pubSub = current;
-            if (pubSub != null && pubSub.isSubscribed()) {
-                pubSub.sunsubscribe();
-            }
-            closeMoved();
-        }
-
-        private void closeMoved() {
-            if (moved != null) {
-                moved.close();
-            }
-        }
     }
 
     private static JedisClientConfig defaultConfig() {
@@ -262,18 +233,37 @@ public final class Subscriber implements AutoCloseable {
         return this;
     }
 
-    private void record(String channel, String payload) {
-        synchronized (messages) {
-            if (forward != null) {
-                forward.accept(channel, payload);
-            } else {
-                messages.add(new Message(channel, payload, System.currentTimeMillis()));
-                messages.notifyAll();
-            }
-        }
+    /** Whether Redis confirmed every channel or pattern of the first subscription. */
+    boolean allConfirmed() {
+        return subscribed.getCount() == 0;
+    }
+
+    void countConfirmation() {
+        subscribed.countDown();
+    }
+
+    void countResubscription() {
+        resubscriptions.incrementAndGet();
+    }
+
+    /** Called by the subscription, on the listening thread, for each message. */
+    void record(byte[] channel, byte[] payload) {
+        delivery.deliver(channel, payload, System.nanoTime());
+        arrived.incrementAndGet();
         if (pace != null) {
             pace.awaitTurn();
         }
+    }
+
+    private void keep(byte[] channel, byte[] payload, long receivedNanos) {
+        synchronized (messages) {
+            messages.add(new Message(text(channel), text(payload), System.currentTimeMillis()));
+            messages.notifyAll();
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**
@@ -284,16 +274,48 @@ public final class Subscriber implements AutoCloseable {
         synchronized (messages) {
             messages.forEach(m -> sink.accept(m.channel(), m.payload()));
             messages.clear();
-            forward = sink;
+            // Under the lock, as the switch: a message keeps its place after those handed on above.
+            delivery = (channel, payload, receivedNanos) -> {
+                synchronized (messages) {
+                    sink.accept(text(channel), text(payload));
+                }
+            };
         }
         return this;
     }
 
-    /** How many messages arrived so far (without copying them). */
-    public int count() {
+    /**
+     * From now on hands each payload, undecoded, with its arrival time to {@code listener} instead of keeping it (what
+     * arrived before is dropped): for the benchmarks' latency probes. {@code listener} runs on this subscriber's
+     * thread, before the message is counted.
+     */
+    public Subscriber forwardPayloadsTo(PayloadListener listener) {
+        delivery = (channel, payload, receivedNanos) -> listener.onMessage(payload, receivedNanos);
+        clearKept();
+        return this;
+    }
+
+    /** From now on only counts the messages ({@link #count()}), keeping none (what arrived before is dropped). */
+    public Subscriber countOnly() {
+        delivery = (channel, payload, receivedNanos) -> { };
+        clearKept();
+        return this;
+    }
+
+    private void clearKept() {
         synchronized (messages) {
-            return messages.size();
+            messages.clear();
         }
+    }
+
+    /** Starts {@link #count()} again from 0, as before each run of a benchmark. */
+    public void resetCount() {
+        arrived.set(0);
+    }
+
+    /** How many messages arrived so far (since {@link #resetCount()}), whether kept, forwarded or only counted. */
+    public int count() {
+        return arrived.get();
     }
 
     /** Whether the subscription still listens: its connection has not been closed under it (nor by {@link #close()}). */
@@ -321,45 +343,6 @@ public final class Subscriber implements AutoCloseable {
             throw new AssertionError(description + " still listening after " + timeout + "; received " + count());
         }
         return failure.get();
-    }
-
-    /** Holds the listening thread to at most {@code perSecond} messages a second. */
-    private static final class ReadPace {
-        /** How far behind its schedule the reader may fall and still catch up at full speed. */
-        private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-        private static final long MIN_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-        private final int perSecond;
-        private final long intervalNanos;
-        private boolean started;
-        private long dueNanos;
-
-        ReadPace(int perSecond) {
-            if (perSecond <= 0) {
-                throw new IllegalArgumentException("messages per second must be positive: " + perSecond);
-            }
-            this.perSecond = perSecond;
-            this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        }
-
-        /** Called by the listening thread after each message: waits until the next one may be read. */
-        void awaitTurn() {
-            long now = System.nanoTime();
-            if (!started || now - dueNanos > MAX_LAG_NANOS) {
-                started = true;
-                dueNanos = now;
-            }
-            dueNanos += intervalNanos;
-            long wait = dueNanos - now;
-            // Waits shorter than a millisecond add up until one is worth sleeping for.
-            if (wait >= MIN_SLEEP_NANOS) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait); // the simulated slowness of the reader, not synchronisation
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     /** Waits until at least {@code count} messages arrived; returns a copy of all received so far. */
@@ -420,6 +403,7 @@ public final class Subscriber implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // first: a reconnecting listener checks it after it connects, see reconnect()
         try {
             if (subscription.active()) {
                 subscription.cancel();
@@ -427,15 +411,19 @@ public final class Subscriber implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // Already disconnected.
         }
-        try {
-            jedis.close();
-        } catch (RuntimeException ignored) {
-            // Already disconnected.
-        }
+        closeQuietly(jedis);
         try {
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Jedis connection) {
+        try {
+            connection.close();
+        } catch (RuntimeException ignored) {
+            // Already disconnected.
         }
     }
 }
