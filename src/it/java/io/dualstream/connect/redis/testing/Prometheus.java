@@ -1,5 +1,6 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -189,7 +190,7 @@ public final class Prometheus implements AutoCloseable {
 
     /** The last lines of Prometheus's log, for failure messages. */
     public String logTail() {
-        return RedisFixture.tail(log);
+        return RedisServer.tail(log, 20);
     }
 
     @Override

@@ -485,7 +485,7 @@ public final class RedisClusterFixture implements AutoCloseable {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     throw new IllegalStateException("redis-cli --cluster " + name + " did not finish within "
-                            + timeout + ":\n" + RedisFixture.tail(output));
+                            + timeout + ":\n" + RedisServer.tail(output, 20));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -493,7 +493,7 @@ public final class RedisClusterFixture implements AutoCloseable {
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster " + name + " failed with "
-                        + process.exitValue() + ":\n" + RedisFixture.tail(output));
+                        + process.exitValue() + ":\n" + RedisServer.tail(output, 20));
             }
         }
     }

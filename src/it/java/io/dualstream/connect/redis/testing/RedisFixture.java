@@ -91,13 +91,4 @@ public interface RedisFixture extends RedisEndpoint, AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for Redis", e);
         }
     }
-
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
-        }
-    }
 }

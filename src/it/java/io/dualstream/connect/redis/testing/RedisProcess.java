@@ -105,7 +105,7 @@ public final class RedisProcess implements RedisFixture {
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(ServerKind.current().server() + " exited with " + process.exitValue() + ":\n"
-                        + RedisFixture.tail(dir.resolve("redis.log")) + RedisFixture.tail(dir.resolve("stdout.log")));
+                        + RedisServer.tail(dir.resolve("redis.log"), 20) + RedisServer.tail(dir.resolve("stdout.log"), 20));
             }
         });
     }
@@ -156,7 +156,7 @@ public final class RedisProcess implements RedisFixture {
 
     /** The last lines of the server's log, for failure messages. */
     public String logTail() {
-        return RedisFixture.tail(dir.resolve("redis.log"));
+        return RedisServer.tail(dir.resolve("redis.log"), 20);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.dualstream.connect.redis.testing;
 
+import io.dualstream.quickstart.RedisServer;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +105,8 @@ public final class TestCertificates {
             Process process = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("tools.log").toFile()).start();
             if (process.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + RedisFixture.tail(dir.resolve("tools.log")));
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n"
+                        + RedisServer.tail(dir.resolve("tools.log"), 20));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command[0] + " (openssl and a JDK's keytool are needed)", e);
