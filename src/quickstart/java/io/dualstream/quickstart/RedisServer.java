@@ -119,7 +119,7 @@ public final class RedisServer {
         return false;
     }
 
-    /** The last {@code lines} lines of a log (a server's, a tool's), for an error message; says so when there is none. */
+    /** The last {@code lines} lines of a log (a server's, a tool's), for an error message; says so if there is none. */
     public static String tail(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -104,8 +104,9 @@ public final class RedisProcess implements RedisFixture {
         }));
         RedisFixture.awaitPing(host(), port, Duration.ofSeconds(15), () -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException(ServerKind.current().server() + " exited with " + process.exitValue() + ":\n"
-                        + RedisServer.tail(dir.resolve("redis.log"), 20) + RedisServer.tail(dir.resolve("stdout.log"), 20));
+                throw new IllegalStateException(ServerKind.current().server() + " exited with " + process.exitValue()
+                        + ":\n" + RedisServer.tail(dir.resolve("redis.log"), 20)
+                        + RedisServer.tail(dir.resolve("stdout.log"), 20));
             }
         });
     }
