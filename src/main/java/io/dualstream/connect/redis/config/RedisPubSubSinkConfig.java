@@ -123,10 +123,12 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "(not used for PEM).";
 
     public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "redis.ssl.truststore.type";
-    public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = "PKCS12";
+    /** Unset: the file's content decides. */
+    public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = null;
     private static final String SSL_TRUSTSTORE_TYPE_DOC = "The format of redis.ssl.truststore.location: PKCS12, JKS "
-            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks). When it is not set, a PEM file is read as PEM "
-            + "and any other file as PKCS12 or JKS; a file that contradicts a type that is set is reported.";
+            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks). Unset (the default): detected from the file's "
+            + "content, PEM text as PEM, a JKS store as JKS, anything else as PKCS12. When it is set, a file that "
+            + "contradicts it is reported.";
 
     public static final String SSL_KEYSTORE_LOCATION_CONFIG = "redis.ssl.keystore.location";
     private static final String SSL_KEYSTORE_LOCATION_DOC = "For mutual TLS (Redis tls-auth-clients yes): the "
@@ -139,10 +141,11 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "the private key in it. For PEM: the password of an ENCRYPTED PRIVATE KEY; unset for a plain one.";
 
     public static final String SSL_KEYSTORE_TYPE_CONFIG = "redis.ssl.keystore.type";
-    public static final String SSL_KEYSTORE_TYPE_DEFAULT = "PKCS12";
+    /** Unset: the file's content decides. */
+    public static final String SSL_KEYSTORE_TYPE_DEFAULT = null;
     private static final String SSL_KEYSTORE_TYPE_DOC = "The format of redis.ssl.keystore.location: PKCS12, JKS or "
-            + "PEM. When it is not set, a PEM file is read as PEM and any other file as PKCS12 or JKS; a file that "
-            + "contradicts a type that is set is reported.";
+            + "PEM. Unset (the default): detected from the file's content, PEM text as PEM, a JKS store as JKS, "
+            + "anything else as PKCS12. When it is set, a file that contradicts it is reported.";
 
     public static final String SSL_VERIFY_HOSTNAME_CONFIG = "redis.ssl.verify.hostname";
     public static final boolean SSL_VERIFY_HOSTNAME_DEFAULT = true;
@@ -283,14 +286,14 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_TRUSTSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Trust store password")
                 .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_TRUSTSTORE_TYPE_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")), Importance.LOW,
                         SSL_TRUSTSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Trust store type")
                 .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
                         SSL_KEYSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Key store location")
                 .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_KEYSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Key store password")
                 .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_KEYSTORE_TYPE_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")), Importance.LOW,
                         SSL_KEYSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Key store type")
                 .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
                         SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");
@@ -513,9 +516,10 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 getBoolean(SSL_VERIFY_HOSTNAME_CONFIG));
     }
 
-    /** A store type the user set, upper case; {@code null} when left at its default, so the file's content decides. */
+    /** A store type the user set, upper case; {@code null} when unset (the default), so the file's content decides. */
     private String typeIfSet(String key) {
-        return originals().get(key) == null ? null : getString(key).toUpperCase(Locale.ROOT);
+        String type = getString(key);
+        return type == null ? null : type.toUpperCase(Locale.ROOT);
     }
 
     private Path pathOrNull(String key) {

@@ -8,7 +8,11 @@ import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -233,5 +237,44 @@ class RedisPubSubSinkConfigTest {
         assertTrue(reference.contains("| `redis.mode` | string |  | unset, or (case insensitive) [STANDALONE, CLUSTER, SENTINEL]"),
                 reference);
         assertTrue(reference.contains("`redis.publish.command` | string | `PUBLISH`"), reference);
+    }
+
+    // ---- what the documentation says is what the code does ----
+
+    private static String doc(String key) {
+        return RedisPubSubSinkConfig.CONFIG_DEF.configKeys().get(key).documentation;
+    }
+
+    /**
+     * A TLS store type left unset is handed on as unset, so the file's content decides: the declared default must be
+     * that, not a type the code would ignore (the reference used to show PKCS12).
+     */
+    @Test
+    void tlsStoreTypesDefaultToUnsetWhichIsWhatTheCodeHandsOn(@TempDir Path dir) throws IOException {
+        Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
+        TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
+                "redis.ssl.truststore.location", store.toString(), "redis.ssl.keystore.location", store.toString())).tls();
+        Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
+        assertEquals(defaults.get("redis.ssl.truststore.type"), tls.truststoreType());
+        assertEquals(defaults.get("redis.ssl.keystore.type"), tls.keystoreType());
+        assertNull(tls.truststoreType());
+        assertNull(tls.keystoreType());
+        String reference = ConfigReference.markdown();
+        for (String key : List.of("redis.ssl.truststore.type", "redis.ssl.keystore.type")) {
+            assertTrue(reference.contains("| `" + key + "` | string |  | unset, or (case insensitive) ["),
+                    reference);
+            assertTrue(doc(key).contains("Unset (the default): detected from the file's content"), doc(key));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"PKCS12, PKCS12", "pkcs12, PKCS12", "jks, JKS", "Pem, PEM"})
+    void aTlsStoreTypeThatIsSetIsHandedOnInUpperCase(String set, String handedOn, @TempDir Path dir) throws IOException {
+        Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
+        TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
+                "redis.ssl.truststore.location", store.toString(), "redis.ssl.truststore.type", set,
+                "redis.ssl.keystore.location", store.toString(), "redis.ssl.keystore.type", set)).tls();
+        assertEquals(handedOn, tls.truststoreType());
+        assertEquals(handedOn, tls.keystoreType());
     }
 }
