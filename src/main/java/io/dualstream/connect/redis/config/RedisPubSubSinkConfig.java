@@ -41,14 +41,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "comma-separated list of seed nodes (one is enough: the cluster is discovered and followed); with "
             + "redis.mode=sentinel, the sentinels (default port 26379), or one redis-sentinel://host1:26379,host2:26379#master "
             + "URI. All URIs share one scheme, so rediss:// means TLS for every node and sentinel. Put the password in "
-            + "redis.password instead of here: this setting is shown in plain text by the REST API.";
+            + "redis.password instead of here: Connect's validate response shows this setting as it is, and "
+            + "redis.password as [hidden].";
 
     public static final String REDIS_MODE_CONFIG = "redis.mode";
     private static final String REDIS_MODE_DOC = "How Redis is deployed. 'standalone': one server (or a managed "
             + "endpoint that hides its replicas). 'cluster': a Redis Cluster; PUBLISH goes to any one node, which "
             + "broadcasts it, SPUBLISH to the master owning the channel's slot. 'sentinel': a master and replicas "
-            + "managed by Sentinel; the master is asked of the sentinels and followed across failovers. Unset: "
-            + "sentinel for a redis-sentinel:// URI, standalone otherwise.";
+            + "managed by Sentinel; the master is asked of the sentinels and followed across failovers. Unset (the "
+            + "default): sentinel when redis.uri is a redis-sentinel:// or rediss-sentinel:// URI, standalone for "
+            + "anything else (so a list of several servers needs redis.mode=cluster or sentinel).";
 
     public static final String REDIS_PUBLISH_COMMAND_CONFIG = "redis.publish.command";
     public static final String REDIS_PUBLISH_COMMAND_DEFAULT = "PUBLISH";
@@ -78,13 +80,20 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final String REDIS_PASSWORD_CONFIG = "redis.password";
     private static final String REDIS_PASSWORD_DOC = "The password for redis.username (or for requirepass when "
-            + "no user is set). Hidden in logs and in the REST API. Set it here or in redis.uri, not both.";
+            + "no user is set). Set it here or in redis.uri, not both. Connect shows it as [hidden] in validate "
+            + "responses and the connector never logs it, but like every setting it is returned in plain text by "
+            + "GET /connectors/NAME/config (and kept so in a distributed worker's config topic): keep it out of both "
+            + "with a config provider, for example ${file:/etc/secrets/redis.properties:password}.";
 
     public static final String REDIS_TIMEOUT_MS_CONFIG = "redis.timeout.ms";
     public static final int REDIS_TIMEOUT_MS_DEFAULT = 2000;
     private static final String REDIS_TIMEOUT_MS_DOC = "How long to wait for Redis to accept a connection and "
-            + "to answer a pipeline, in milliseconds. One put() waits for Redis at most twice this long (connecting, then the "
-            + "replies); validate() waits at most this long for each step of its check.";
+            + "for each read of its replies, in milliseconds; validate() waits at most "
+            + "this long for each step of its check. A dead, refused or frozen server is therefore noticed within "
+            + "about twice this long (connecting, then the replies). It is not a bound on put(): a put() can wait "
+            + "once per chunk of a large batch, per cluster node and redirection, per slice of "
+            + "notification.max.rate (besides up to about a second of pacing), and a best-effort put() first reads "
+            + "the replies of the batch before it.";
 
     public static final String REDIS_RETRY_BACKOFF_MS_CONFIG = "redis.retry.backoff.ms";
     public static final long REDIS_RETRY_BACKOFF_MS_DEFAULT = 100L;
@@ -102,16 +111,22 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String REDIS_PIPELINE_SIZE_CONFIG = "redis.pipeline.size";
     public static final int REDIS_PIPELINE_SIZE_DEFAULT = 1000;
     private static final String REDIS_PIPELINE_SIZE_DOC = "The most PUBLISH commands sent in one pipeline round "
-            + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size.";
+            + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size, and the "
+            + "replies of each chunk but the last are read inside put() before the next is written. Count "
+            + "notifications, not records: with several channel templates, max.poll.records times the templates "
+            + "keeps a batch in one chunk.";
 
     public static final String DELIVERY_GUARANTEE_CONFIG = "delivery.guarantee";
     public static final String DELIVERY_GUARANTEE_DEFAULT = DeliveryGuarantee.BEST_EFFORT.value();
     private static final String DELIVERY_GUARANTEE_DOC = "What happens to notifications while Redis is unavailable. "
-            + "'best-effort': they are dropped and counted, offsets keep advancing, put() never waits for Redis longer "
-            + "than one attempt. 'at-least-once': put() fails with a retriable error so that Connect redelivers the "
-            + "batch after the retry backoff, again and again until Redis accepts it; offsets stand still meanwhile "
-            + "and subscribers connected across a short outage miss nothing (some may see a notification twice). "
-            + "Bad records are never retried in either mode.";
+            + "'best-effort': they are dropped and counted, offsets keep advancing, put() makes one attempt and never "
+            + "retries (see redis.timeout.ms for how long an attempt can wait), and the replies of a batch are read "
+            + "at the next put() or offset commit. 'at-least-once': put() waits for the replies of every batch, and when Redis did not "
+            + "take all of it fails with a retriable error so that Connect redelivers the batch after the retry "
+            + "backoff, again and again until Redis accepts it; offsets do not advance past that batch meanwhile and "
+            + "subscribers connected across a short outage miss nothing (some may see a notification twice). "
+            + "at-least-once's rate of draining a backlog has not been measured. Bad records are never retried in "
+            + "either mode.";
 
     public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "redis.ssl.truststore.location";
     private static final String SSL_TRUSTSTORE_LOCATION_DOC = "For rediss://: the file holding the certificate "
@@ -341,7 +356,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         topologyErrors(values, mode, uris, errors);
         if (endpoint.password() != null && values.get(REDIS_PASSWORD_CONFIG) != null) {
             errors.put(REDIS_PASSWORD_CONFIG, "a password is also set in redis.uri; set it in one place only "
-                    + "(redis.password is preferred: the REST API hides it)");
+                    + "(prefer redis.password: validate responses show it as [hidden], and it can come from a config "
+                    + "provider)");
         }
         if (endpoint.user() != null && values.get(REDIS_USERNAME_CONFIG) != null) {
             errors.put(REDIS_USERNAME_CONFIG, "a user is also set in redis.uri; set it in one place only");

@@ -177,7 +177,7 @@ class RedisPubSubSinkConfigTest {
     void passwordInUriAndInSettingIsRejected() {
         ConfigException e = invalid(Props.of("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
         assertEquals("Invalid configuration redis.password: a password is also set in redis.uri; set it in one "
-                + "place only (redis.password is preferred: the REST API hides it)", e.getMessage());
+                + "place only (prefer redis.password: validate responses show it as [hidden], and it can come from a config provider)", e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3tPW"));
     }
 
@@ -276,5 +276,43 @@ class RedisPubSubSinkConfigTest {
                 "redis.ssl.keystore.location", store.toString(), "redis.ssl.keystore.type", set)).tls();
         assertEquals(handedOn, tls.truststoreType());
         assertEquals(handedOn, tls.keystoreType());
+    }
+
+    @Test
+    void anUnsetModeIsWhatItsDocumentationSays() {
+        assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "redis-sentinel://s1,s2#m")).mode());
+        assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss-sentinel://s1#m")).mode());
+        assertEquals(RedisPubSubSinkConfig.RedisMode.STANDALONE,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380")).mode());
+        ConfigException several = invalid(Props.of("redis.uri", "redis://a:6379,redis://b:6379"));
+        assertTrue(several.getMessage().contains("set redis.mode=cluster (seed nodes) or redis.mode=sentinel"),
+                several.getMessage());
+        assertNull(RedisPubSubSinkConfig.CONFIG_DEF.defaultValues().get("redis.mode"));
+        assertTrue(doc("redis.mode").contains("Unset (the default): sentinel when redis.uri is a redis-sentinel:// "
+                + "or rediss-sentinel:// URI, standalone for anything else"), doc("redis.mode"));
+    }
+
+    /**
+     * Connect masks a PASSWORD setting in validate responses (Password.toString), not in GET /connectors/NAME/config,
+     * which returns the configuration as it was submitted.
+     */
+    @Test
+    void thePasswordsDocumentationSaysWhereItIsShownInPlainText() {
+        String doc = doc("redis.password");
+        assertFalse(doc.contains("Hidden in logs and in the REST API"), doc);
+        assertTrue(doc.contains("[hidden] in validate responses"), doc);
+        assertTrue(doc.contains("plain text by GET /connectors/NAME/config"), doc);
+        assertTrue(doc.contains("${file:"), doc);
+        assertEquals("[hidden]", new Password("s3cr3tPW").toString(), "what validate responses show");
+    }
+
+    @Test
+    void theTimeoutIsNotDocumentedAsABoundOnPut() {
+        String doc = doc("redis.timeout.ms");
+        assertFalse(doc.contains("at most twice this long"), doc);
+        assertTrue(doc.contains("It is not a bound on put()"), doc);
+        assertTrue(doc("delivery.guarantee").contains("drain"), doc("delivery.guarantee"));
     }
 }
