@@ -45,4 +45,11 @@ class VersionTest {
         assertTrue(Files.readString(manifest, StandardCharsets.UTF_8).contains("\"version\": \"${project.version}\""),
                 "manifest.json is filtered at package time: its version is the project version");
     }
+
+    @Test
+    void theChangelogHasAnEntryForThisVersion() throws IOException {
+        Path changelog = Path.of(System.getProperty("project.basedir", "."), "CHANGELOG.md");
+        assertTrue(Files.readString(changelog, StandardCharsets.UTF_8).contains("\n## [" + Version.get() + "] - "),
+                "CHANGELOG.md has a release entry for " + Version.get());
+    }
 }
