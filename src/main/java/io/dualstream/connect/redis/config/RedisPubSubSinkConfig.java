@@ -208,8 +208,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String NOTIFICATION_MAX_RATE_CONFIG = "notification.max.rate";
     public static final int NOTIFICATION_MAX_RATE_DEFAULT = 0;
     private static final String NOTIFICATION_MAX_RATE_DOC = "The most notifications each task publishes per second "
-            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms so that subscribers are "
-            + "never flooded, even when a backlog drains. put() waits for its turn at most about a second; records "
+            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms, so that no second carries more "
+            + "than about 1.04 times the rate, even while a backlog drains. put() waits for its turn at most about a second; records "
             + "that do not fit are handed back to Kafka and come again (records-deferred-total), so with "
             + "notification.max.age.ms what grew too old while waiting is skipped. 0 (the default): no limit.";
 
