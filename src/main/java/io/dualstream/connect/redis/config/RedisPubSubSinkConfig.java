@@ -121,8 +121,9 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     private static final String DELIVERY_GUARANTEE_DOC = "What happens to notifications while Redis is unavailable. "
             + "'best-effort': they are dropped and counted, offsets keep advancing, put() makes one attempt and never "
             + "retries (see redis.timeout.ms for how long an attempt can wait), and the replies of a batch are read "
-            + "at the next put() or offset commit. 'at-least-once': put() waits for the replies of every batch, and when Redis did not "
-            + "take all of it fails with a retriable error so that Connect redelivers the batch after the retry "
+            + "at the next put() or offset commit. 'at-least-once': put() waits for the replies of every batch, "
+            + "and when Redis did not take all of it fails with a retriable error so that Connect redelivers the "
+            + "batch after the retry "
             + "backoff, again and again until Redis accepts it; offsets do not advance past that batch meanwhile and "
             + "subscribers connected across a short outage miss nothing (some may see a notification twice). "
             + "at-least-once's rate of draining a backlog has not been measured. Bad records are never retried in "
@@ -208,8 +209,9 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String NOTIFICATION_MAX_RATE_CONFIG = "notification.max.rate";
     public static final int NOTIFICATION_MAX_RATE_DEFAULT = 0;
     private static final String NOTIFICATION_MAX_RATE_DOC = "The most notifications each task publishes per second "
-            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms, so that no second carries more "
-            + "than about 1.04 times the rate, even while a backlog drains. put() waits for its turn at most about a second; records "
+            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms, so that no second carries "
+            + "more than about 1.04 times the rate, even while a backlog drains. put() waits for its turn at most "
+            + "about a second; records "
             + "that do not fit are handed back to Kafka and come again (records-deferred-total), so with "
             + "notification.max.age.ms what grew too old while waiting is skipped. 0 (the default): no limit.";
 
@@ -301,14 +303,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_TRUSTSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Trust store password")
                 .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_TRUSTSTORE_TYPE_DEFAULT,
-                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")),
+                        Importance.LOW,
                         SSL_TRUSTSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Trust store type")
                 .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
                         SSL_KEYSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Key store location")
                 .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_KEYSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Key store password")
                 .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_KEYSTORE_TYPE_DEFAULT,
-                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")),
+                        Importance.LOW,
                         SSL_KEYSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Key store type")
                 .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
                         SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");

@@ -177,7 +177,8 @@ class RedisPubSubSinkConfigTest {
     void passwordInUriAndInSettingIsRejected() {
         ConfigException e = invalid(Props.of("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
         assertEquals("Invalid configuration redis.password: a password is also set in redis.uri; set it in one "
-                + "place only (prefer redis.password: validate responses show it as [hidden], and it can come from a config provider)", e.getMessage());
+                + "place only (prefer redis.password: validate responses show it as [hidden], and it can come from a "
+                + "config provider)", e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3tPW"));
     }
 
@@ -253,7 +254,8 @@ class RedisPubSubSinkConfigTest {
     void tlsStoreTypesDefaultToUnsetWhichIsWhatTheCodeHandsOn(@TempDir Path dir) throws IOException {
         Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
         TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
-                "redis.ssl.truststore.location", store.toString(), "redis.ssl.keystore.location", store.toString())).tls();
+                "redis.ssl.truststore.location", store.toString(),
+                "redis.ssl.keystore.location", store.toString())).tls();
         Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
         assertEquals(defaults.get("redis.ssl.truststore.type"), tls.truststoreType());
         assertEquals(defaults.get("redis.ssl.keystore.type"), tls.keystoreType());
@@ -269,7 +271,8 @@ class RedisPubSubSinkConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"PKCS12, PKCS12", "pkcs12, PKCS12", "jks, JKS", "Pem, PEM"})
-    void aTlsStoreTypeThatIsSetIsHandedOnInUpperCase(String set, String handedOn, @TempDir Path dir) throws IOException {
+    void aTlsStoreTypeThatIsSetIsHandedOnInUpperCase(String set, String handedOn, @TempDir Path dir)
+            throws IOException {
         Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
         TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
                 "redis.ssl.truststore.location", store.toString(), "redis.ssl.truststore.type", set,
