@@ -197,12 +197,14 @@ public final class BlackBoxDrain {
         ObjectName metric = new ObjectName("kafka.connect:type=sink-task-metrics,connector=" + name + ",task=0");
         worker.configureConnector(name, config);
         Sample first = null;
+        Map<String, long[]> threadsAtFirst = null;
         Sample last;
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (true) {
             last = sample(put(metric));
             if (first == null && last.put() > 0) {
                 first = last;
+                threadsAtFirst = ProcessCpu.threads(worker.pid());
             }
             if (last.put() >= events) {
                 break;
@@ -213,6 +215,7 @@ public final class BlackBoxDrain {
             }
             Await.pause(20);
         }
+        Map<String, long[]> threadsAtLast = ProcessCpu.threads(worker.pid());
         worker.rest("DELETE", "/connectors/" + name, null);
         Await.until(name + "'s task stopped", java.time.Duration.ofSeconds(60), () -> put(metric) < 0);
         String delivered = "";
@@ -230,7 +233,26 @@ public final class BlackBoxDrain {
                 drain.perRecord(drain.workerCpu()), 100 * drain.workerCore(), drain.perRecord(drain.redisCpu()),
                 drain.perRecord(drain.subscriberCpu()), drain.perRecord(drain.brokerCpu()), delivered,
                 end.minusNanos(last.nanos() - first.nanos()), end);
+        System.out.println("    worker threads, CPU µs/record (user+system): "
+                + threadCosts(threadsAtFirst, threadsAtLast, drain.records()));
         return drain;
+    }
+
+    /** The worker's busiest thread groups over the window, with what the kernel spent for them. */
+    private static String threadCosts(Map<String, long[]> first, Map<String, long[]> last, long records) {
+        List<String> costs = new ArrayList<>();
+        last.entrySet().stream()
+                .map(e -> {
+                    long[] before = first.getOrDefault(e.getKey(), new long[2]);
+                    return Map.entry(e.getKey(), new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
+                })
+                .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                .sorted(Comparator.comparingLong(e -> -(e.getValue()[0] + e.getValue()[1])))
+                .limit(6)
+                .forEach(e -> costs.add(String.format(Locale.ROOT, "%s %.2f (%.2f+%.2f)", e.getKey(),
+                        (e.getValue()[0] + e.getValue()[1]) / 1e3 / records, e.getValue()[0] / 1e3 / records,
+                        e.getValue()[1] / 1e3 / records)));
+        return String.join(", ", costs);
     }
 
     /** The task's {@code sink-record-send-total} (records whose put() returned), or -1 while it has no task. */

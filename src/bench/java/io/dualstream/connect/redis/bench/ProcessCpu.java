@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * CPU time of another process from {@code /proc/PID/stat} (user + system, all threads), as {@code top} counts it: the
@@ -18,14 +21,45 @@ final class ProcessCpu {
     }
 
     static long nanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-            return (long) (ticks * TICK_NANOS);
+        long[] userSystem = userSystem(Path.of("/proc", Long.toString(pid), "stat"));
+        return userSystem[0] + userSystem[1];
+    }
+
+    /**
+     * The user and system CPU nanoseconds of each of the process's threads, summed per thread name with its digits
+     * made {@code #} ({@code GC Thread#0} and {@code GC Thread#1} are {@code GC Thread##}; a worker's task runs in
+     * {@code pool-#-thread-#}): where a JVM's CPU went.
+     */
+    static Map<String, long[]> threads(long pid) {
+        Map<String, long[]> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]", "#");
+                    long[] userSystem = userSystem(task.resolve("stat"));
+                    long[] sum = byName.computeIfAbsent(name, k -> new long[2]);
+                    sum[0] += userSystem[0];
+                    sum[1] += userSystem[1];
+                } catch (UncheckedIOException | IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
+            throw new UncheckedIOException("cannot list the threads of process " + pid, e);
+        }
+        return byName;
+    }
+
+    private static long[] userSystem(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            // utime and stime, fields 14 and 15
+            return new long[] {(long) (Long.parseLong(fields[11]) * TICK_NANOS),
+                    (long) (Long.parseLong(fields[12]) * TICK_NANOS)};
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + stat, e);
         }
     }
 }
