@@ -11,14 +11,15 @@ import java.util.List;
 /**
  * One connection of the connector's own to one Redis node. Not from a Jedis pool: Jedis flushes a pipeline only
  * when it reads the replies ({@code Connection.flush()} is protected), and the best-effort path writes a batch
- * and reads its replies later; a subclass can flush. It connects on first use, with the configured client name.
+ * and reads its replies later; a subclass can flush. It connects on first use, with the configured client name,
+ * through a {@link WholeWriteSocket}, so that a flushed batch leaves in one write.
  */
 final class NodeConnection extends Connection {
 
     private final HostAndPort address;
 
     NodeConnection(HostAndPort address, JedisClientConfig clientConfig) {
-        super(address, clientConfig);
+        super(new WholeWriteSocket.Factory(address, clientConfig), clientConfig);
         this.address = address;
     }
 
