@@ -47,7 +47,8 @@ import java.util.jar.JarOutputStream;
  *
  * <p>Arguments: {@code [events=1000000]}. System properties: {@code rounds} (default 5); {@code pin=true} puts the
  * worker alone on CPU 0 and everything else on CPU 1 (its cost alone, without Redis and the subscriber beside it);
- * {@code jfr=FILE} records the worker with JFR's profile settings (see src/bench/jfr-task-profile).
+ * {@code jfr=FILE} records the worker with JFR (see src/bench/jfr-task-profile); {@code guarantee=at-least-once} sets
+ * the connector's {@code delivery.guarantee} (default best-effort).
  * Needs {@code plugin.zip}, {@code maven.home} and {@code project.basedir} (src/bench/run sets them).
  */
 public final class BlackBoxDrain {
@@ -59,6 +60,7 @@ public final class BlackBoxDrain {
     private static final List<String> KAFKA_SCRIPT_JVM = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
     private static final Path DIR = createDir();
+    private static final String GUARANTEE = System.getProperty("guarantee", "best-effort");
 
     /** A value converter of the comparison, with the key converter a user pairs with it. */
     enum Converter {
@@ -154,8 +156,9 @@ public final class BlackBoxDrain {
                     }
                 }
                 System.out.printf(Locale.ROOT, "# Black-box drain: %,d events of ~%d B in %d partitions, tasks.max=1, "
-                                + "%d rounds; stock ConnectDistributed %s (-Xmx2g, G1), broker, redis-server, subscriber "
-                                + "each a process; %s; %s%n%n", events, averageSize(), PARTITIONS, rounds,
+                                + "%d rounds; delivery.guarantee=%s; stock ConnectDistributed %s (-Xmx2g, G1), broker, "
+                                + "redis-server, subscriber each a process; %s; %s%n%n", events, averageSize(), PARTITIONS,
+                        rounds, GUARANTEE,
                         WORKER_VERSION, BenchStack.environment(),
                         pin ? "worker pinned to CPU 0, everything else to CPU 1" : "nothing pinned");
                 new BlackBoxDrain(events, broker, redis, subscriber, worker, jmx.getMBeanServerConnection())
@@ -191,6 +194,9 @@ public final class BlackBoxDrain {
                 : Map.of("connector.class", NoopSinkConnector.class.getName(), "topics", TOPIC));
         config.put("tasks.max", "1");
         config.putAll(sink.converter().settings);
+        if (sink.connector()) {
+            config.put("delivery.guarantee", GUARANTEE);
+        }
         if (sink.connector()) {
             subscriber.ask("reset");
         }
@@ -322,7 +328,9 @@ public final class BlackBoxDrain {
         String jfr = System.getProperty("jfr");
         if (jfr != null) {
             jvm.add("-XX:StartFlightRecording:filename=" + Path.of(jfr).toAbsolutePath()
-                    + ",settings=profile,jdk.SocketRead#threshold=0ms,jdk.SocketWrite#threshold=0ms");
+                    // Samples every 2 ms, Java and native (a thread blocked in epoll or a socket read is native):
+                    // where the task thread runs and where it waits, without an event per socket call.
+                    + ",settings=profile,jdk.ExecutionSample#period=2ms,jdk.NativeMethodSample#period=2ms");
         }
         // Connect's default commit interval: a drain of a few seconds commits at most once, as for a user.
         return StockWorker.start(WORKER_VERSION, StockWorker.classpath(WORKER_VERSION, DIR), bootstrap, plugins, DIR,
