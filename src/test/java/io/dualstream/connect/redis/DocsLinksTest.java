@@ -112,7 +112,7 @@ class DocsLinksTest {
         assertEquals(null, problem(document, "docs/configuration.md"));
         assertTrue(settingsNamed("Set `redis.no.such.key=1` and `redis.uri`.").contains("redis.no.such.key"));
         assertTrue(!RedisPubSubSinkConfig.CONFIG_DEF.names().contains("redis.no.such.key"));
-        assertEquals(List.of("a.md#x"), links("[x](a.md#x) `[y](b.md)`\n```\n[z](c.md)\n```\n"));
+        assertEquals(List.of("a.md#x", "d.md"), links("[x](a.md#x) `[y](b.md)`\n```\n[z](c.md)\n```\n[two\nlines](d.md)\n"));
     }
 
     /** Why a relative link does not resolve from {@code document}, or null when it does. */
@@ -137,11 +137,11 @@ class DocsLinksTest {
                 ? null : "no heading with that anchor in " + BASE.relativize(resolved);
     }
 
-    /** The link targets of a Markdown text, outside fenced blocks and inline code. */
+    /** The link targets of a Markdown text, outside fenced blocks and inline code; a link may span two lines. */
     static List<String> links(String markdown) {
         List<String> targets = new ArrayList<>();
-        for (String line : prose(markdown)) {
-            Matcher link = LINK.matcher(INLINE_CODE.matcher(line).replaceAll(""));
+        for (String paragraph : String.join("\n", prose(markdown)).split("\n\\s*\n")) {
+            Matcher link = LINK.matcher(INLINE_CODE.matcher(paragraph.replace('\n', ' ')).replaceAll(""));
             while (link.find()) {
                 targets.add(link.group(1));
             }
