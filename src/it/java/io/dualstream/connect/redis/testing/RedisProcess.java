@@ -146,6 +146,11 @@ public final class RedisProcess implements RedisFixture {
         return process != null && process.isAlive();
     }
 
+    /** The server's process id: a benchmark reads its CPU time from {@code /proc}. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The lines of the server's log that contain {@code text}. */
     public List<String> logLines(String text) {
         try (Stream<String> lines = Files.lines(dir.resolve("redis.log"))) {

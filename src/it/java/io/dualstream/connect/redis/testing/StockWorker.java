@@ -288,6 +288,15 @@ public final class StockWorker implements AutoCloseable {
         return process.pid();
     }
 
+    /** Where an operator's JMX tool connects: for a poller that keeps one connection open. */
+    public JMXServiceURL jmxUrl() {
+        try {
+            return new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The connector's task status, as the REST API reports it. */
     public JsonNode taskStatus(String name) throws IOException, InterruptedException {
         return JSON.readTree(get("/connectors/" + name + "/status").body()).path("tasks").path(0);
@@ -333,8 +342,7 @@ public final class StockWorker implements AutoCloseable {
     }
 
     private <T> Map<ObjectName, T> overJmx(String pattern, MBeanRead<T> read) throws IOException {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-        try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+        try (JMXConnector connector = JMXConnectorFactory.connect(jmxUrl())) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
             Set<ObjectName> names = server.queryNames(new ObjectName(pattern), null);
             Map<ObjectName, T> values = new LinkedHashMap<>();

@@ -41,14 +41,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "comma-separated list of seed nodes (one is enough: the cluster is discovered and followed); with "
             + "redis.mode=sentinel, the sentinels (default port 26379), or one redis-sentinel://host1:26379,host2:26379#master "
             + "URI. All URIs share one scheme, so rediss:// means TLS for every node and sentinel. Put the password in "
-            + "redis.password instead of here: this setting is shown in plain text by the REST API.";
+            + "redis.password instead of here: Connect's validate response shows this setting as it is, and "
+            + "redis.password as [hidden].";
 
     public static final String REDIS_MODE_CONFIG = "redis.mode";
     private static final String REDIS_MODE_DOC = "How Redis is deployed. 'standalone': one server (or a managed "
             + "endpoint that hides its replicas). 'cluster': a Redis Cluster; PUBLISH goes to any one node, which "
             + "broadcasts it, SPUBLISH to the master owning the channel's slot. 'sentinel': a master and replicas "
-            + "managed by Sentinel; the master is asked of the sentinels and followed across failovers. Unset: "
-            + "sentinel for a redis-sentinel:// URI, standalone otherwise.";
+            + "managed by Sentinel; the master is asked of the sentinels and followed across failovers. Unset (the "
+            + "default): sentinel when redis.uri is a redis-sentinel:// or rediss-sentinel:// URI, standalone for "
+            + "anything else (so a list of several servers needs redis.mode=cluster or sentinel).";
 
     public static final String REDIS_PUBLISH_COMMAND_CONFIG = "redis.publish.command";
     public static final String REDIS_PUBLISH_COMMAND_DEFAULT = "PUBLISH";
@@ -78,13 +80,20 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
 
     public static final String REDIS_PASSWORD_CONFIG = "redis.password";
     private static final String REDIS_PASSWORD_DOC = "The password for redis.username (or for requirepass when "
-            + "no user is set). Hidden in logs and in the REST API. Set it here or in redis.uri, not both.";
+            + "no user is set). Set it here or in redis.uri, not both. Connect shows it as [hidden] in validate "
+            + "responses and the connector never logs it, but like every setting it is returned in plain text by "
+            + "GET /connectors/NAME/config (and kept so in a distributed worker's config topic): keep it out of both "
+            + "with a config provider, for example ${file:/etc/secrets/redis.properties:password}.";
 
     public static final String REDIS_TIMEOUT_MS_CONFIG = "redis.timeout.ms";
     public static final int REDIS_TIMEOUT_MS_DEFAULT = 2000;
     private static final String REDIS_TIMEOUT_MS_DOC = "How long to wait for Redis to accept a connection and "
-            + "to answer a pipeline, in milliseconds. One put() waits for Redis at most twice this long (connecting, then the "
-            + "replies); validate() waits at most this long for each step of its check.";
+            + "for each read of its replies, in milliseconds; validate() waits at most "
+            + "this long for each step of its check. A dead, refused or frozen server is therefore noticed within "
+            + "about twice this long (connecting, then the replies). It is not a bound on put(): a put() can wait "
+            + "once per chunk of a large batch, per cluster node and redirection, per slice of "
+            + "notification.max.rate (besides up to about a second of pacing), and a best-effort put() first reads "
+            + "the replies of the batch before it.";
 
     public static final String REDIS_RETRY_BACKOFF_MS_CONFIG = "redis.retry.backoff.ms";
     public static final long REDIS_RETRY_BACKOFF_MS_DEFAULT = 100L;
@@ -102,16 +111,23 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String REDIS_PIPELINE_SIZE_CONFIG = "redis.pipeline.size";
     public static final int REDIS_PIPELINE_SIZE_DEFAULT = 1000;
     private static final String REDIS_PIPELINE_SIZE_DOC = "The most PUBLISH commands sent in one pipeline round "
-            + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size.";
+            + "trip. Each put() batch is one pipeline; a larger batch is sent in chunks of this size, and the "
+            + "replies of each chunk but the last are read inside put() before the next is written. Count "
+            + "notifications, not records: with several channel templates, max.poll.records times the templates "
+            + "keeps a batch in one chunk.";
 
     public static final String DELIVERY_GUARANTEE_CONFIG = "delivery.guarantee";
     public static final String DELIVERY_GUARANTEE_DEFAULT = DeliveryGuarantee.BEST_EFFORT.value();
     private static final String DELIVERY_GUARANTEE_DOC = "What happens to notifications while Redis is unavailable. "
-            + "'best-effort': they are dropped and counted, offsets keep advancing, put() never waits for Redis longer "
-            + "than one attempt. 'at-least-once': put() fails with a retriable error so that Connect redelivers the "
-            + "batch after the retry backoff, again and again until Redis accepts it; offsets stand still meanwhile "
-            + "and subscribers connected across a short outage miss nothing (some may see a notification twice). "
-            + "Bad records are never retried in either mode.";
+            + "'best-effort': they are dropped and counted, offsets keep advancing, put() makes one attempt and never "
+            + "retries (see redis.timeout.ms for how long an attempt can wait), and the replies of a batch are read "
+            + "at the next put() or offset commit. 'at-least-once': put() waits for the replies of every batch, "
+            + "and when Redis did not take all of it fails with a retriable error so that Connect redelivers the "
+            + "batch after the retry "
+            + "backoff, again and again until Redis accepts it; offsets do not advance past that batch meanwhile and "
+            + "subscribers connected across a short outage miss nothing (some may see a notification twice). "
+            + "at-least-once's rate of draining a backlog has not been measured. Bad records are never retried in "
+            + "either mode.";
 
     public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "redis.ssl.truststore.location";
     private static final String SSL_TRUSTSTORE_LOCATION_DOC = "For rediss://: the file holding the certificate "
@@ -123,10 +139,12 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "(not used for PEM).";
 
     public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "redis.ssl.truststore.type";
-    public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = "PKCS12";
+    /** Unset: the file's content decides. */
+    public static final String SSL_TRUSTSTORE_TYPE_DEFAULT = null;
     private static final String SSL_TRUSTSTORE_TYPE_DOC = "The format of redis.ssl.truststore.location: PKCS12, JKS "
-            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks). When it is not set, a PEM file is read as PEM "
-            + "and any other file as PKCS12 or JKS; a file that contradicts a type that is set is reported.";
+            + "or PEM (one or more -----BEGIN CERTIFICATE----- blocks). Unset (the default): detected from the file's "
+            + "content, PEM text as PEM, a JKS store as JKS, anything else as PKCS12. When it is set, a file that "
+            + "contradicts it is reported.";
 
     public static final String SSL_KEYSTORE_LOCATION_CONFIG = "redis.ssl.keystore.location";
     private static final String SSL_KEYSTORE_LOCATION_DOC = "For mutual TLS (Redis tls-auth-clients yes): the "
@@ -139,10 +157,11 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
             + "the private key in it. For PEM: the password of an ENCRYPTED PRIVATE KEY; unset for a plain one.";
 
     public static final String SSL_KEYSTORE_TYPE_CONFIG = "redis.ssl.keystore.type";
-    public static final String SSL_KEYSTORE_TYPE_DEFAULT = "PKCS12";
+    /** Unset: the file's content decides. */
+    public static final String SSL_KEYSTORE_TYPE_DEFAULT = null;
     private static final String SSL_KEYSTORE_TYPE_DOC = "The format of redis.ssl.keystore.location: PKCS12, JKS or "
-            + "PEM. When it is not set, a PEM file is read as PEM and any other file as PKCS12 or JKS; a file that "
-            + "contradicts a type that is set is reported.";
+            + "PEM. Unset (the default): detected from the file's content, PEM text as PEM, a JKS store as JKS, "
+            + "anything else as PKCS12. When it is set, a file that contradicts it is reported.";
 
     public static final String SSL_VERIFY_HOSTNAME_CONFIG = "redis.ssl.verify.hostname";
     public static final boolean SSL_VERIFY_HOSTNAME_DEFAULT = true;
@@ -190,8 +209,9 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
     public static final String NOTIFICATION_MAX_RATE_CONFIG = "notification.max.rate";
     public static final int NOTIFICATION_MAX_RATE_DEFAULT = 0;
     private static final String NOTIFICATION_MAX_RATE_DOC = "The most notifications each task publishes per second "
-            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms so that subscribers are "
-            + "never flooded, even when a backlog drains. put() waits for its turn at most about a second; records "
+            + "(the connector's limit is tasks.max times this), paced in slices of 20 ms, so that no second carries "
+            + "more than about 1.04 times the rate, even while a backlog drains. put() waits for its turn at most "
+            + "about a second; records "
             + "that do not fit are handed back to Kafka and come again (records-deferred-total), so with "
             + "notification.max.age.ms what grew too old while waiting is skipped. 0 (the default): no limit.";
 
@@ -283,14 +303,16 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_TRUSTSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Trust store password")
                 .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, SSL_TRUSTSTORE_TYPE_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")),
+                        Importance.LOW,
                         SSL_TRUSTSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Trust store type")
                 .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, null, new Validators.NotEmptyIfSet(), Importance.MEDIUM,
                         SSL_KEYSTORE_LOCATION_DOC, TLS_GROUP, ++order, Width.LONG, "Key store location")
                 .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
                         SSL_KEYSTORE_PASSWORD_DOC, TLS_GROUP, ++order, Width.MEDIUM, "Key store password")
                 .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, SSL_KEYSTORE_TYPE_DEFAULT,
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM"), Importance.LOW,
+                        Validators.unsetOr(ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS", "PEM")),
+                        Importance.LOW,
                         SSL_KEYSTORE_TYPE_DOC, TLS_GROUP, ++order, Width.SHORT, "Key store type")
                 .define(SSL_VERIFY_HOSTNAME_CONFIG, Type.BOOLEAN, SSL_VERIFY_HOSTNAME_DEFAULT, Importance.LOW,
                         SSL_VERIFY_HOSTNAME_DOC, TLS_GROUP, ++order, Width.SHORT, "Verify host name");
@@ -338,7 +360,8 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
         topologyErrors(values, mode, uris, errors);
         if (endpoint.password() != null && values.get(REDIS_PASSWORD_CONFIG) != null) {
             errors.put(REDIS_PASSWORD_CONFIG, "a password is also set in redis.uri; set it in one place only "
-                    + "(redis.password is preferred: the REST API hides it)");
+                    + "(prefer redis.password: validate responses show it as [hidden], and it can come from a config "
+                    + "provider)");
         }
         if (endpoint.user() != null && values.get(REDIS_USERNAME_CONFIG) != null) {
             errors.put(REDIS_USERNAME_CONFIG, "a user is also set in redis.uri; set it in one place only");
@@ -513,9 +536,10 @@ public final class RedisPubSubSinkConfig extends AbstractConfig {
                 getBoolean(SSL_VERIFY_HOSTNAME_CONFIG));
     }
 
-    /** A store type the user set, upper case; {@code null} when left at its default, so the file's content decides. */
+    /** A store type the user set, upper case; {@code null} when unset (the default), so the file's content decides. */
     private String typeIfSet(String key) {
-        return originals().get(key) == null ? null : getString(key).toUpperCase(Locale.ROOT);
+        String type = getString(key);
+        return type == null ? null : type.toUpperCase(Locale.ROOT);
     }
 
     private Path pathOrNull(String key) {

@@ -13,9 +13,10 @@ import java.util.function.LongConsumer;
  * keeps the events). After a batch of which nothing went out, batches are dropped without trying Redis until the
  * backoff has passed; the next batch then tries again, so publishing resumes by itself.
  *
- * <p>A batch is written without waiting for its replies, so that Connect polls and converts the next batch while
- * Redis works; the replies are read at the next {@code put()} (Connect calls it after every poll, even an empty
- * one), at each offset flush and at close. Counters therefore lag by at most one batch.
+ * <p>A batch is written without waiting for its replies, so that Connect polls and converts the next batch, and the
+ * task maps it, while Redis works; the replies are read at the next {@code put()} (Connect calls it after every poll,
+ * even an empty one), once its batch is mapped, at each offset flush and at close. Counters therefore lag by at most
+ * one batch.
  */
 public final class BestEffortDelivery implements DeliveryPolicy {
 
@@ -34,8 +35,10 @@ public final class BestEffortDelivery implements DeliveryPolicy {
 
     @Override
     public void put(Collection<SinkRecord> records, Function<Collection<SinkRecord>, List<Notification>> mapper) {
-        settle();
+        // Mapping first gives Redis that much longer to answer the batch in flight: its replies are then read
+        // without waiting, where reading them first made the task wait for Redis on every put().
         List<Notification> batch = mapper.apply(records);
+        settle();
         if (batch.isEmpty()) {
             return;
         }

@@ -8,7 +8,11 @@ import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -173,7 +177,8 @@ class RedisPubSubSinkConfigTest {
     void passwordInUriAndInSettingIsRejected() {
         ConfigException e = invalid(Props.of("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
         assertEquals("Invalid configuration redis.password: a password is also set in redis.uri; set it in one "
-                + "place only (redis.password is preferred: the REST API hides it)", e.getMessage());
+                + "place only (prefer redis.password: validate responses show it as [hidden], and it can come from a "
+                + "config provider)", e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3tPW"));
     }
 
@@ -233,5 +238,84 @@ class RedisPubSubSinkConfigTest {
         assertTrue(reference.contains("| `redis.mode` | string |  | unset, or (case insensitive) [STANDALONE, CLUSTER, SENTINEL]"),
                 reference);
         assertTrue(reference.contains("`redis.publish.command` | string | `PUBLISH`"), reference);
+    }
+
+    // ---- what the documentation says is what the code does ----
+
+    private static String doc(String key) {
+        return RedisPubSubSinkConfig.CONFIG_DEF.configKeys().get(key).documentation;
+    }
+
+    /**
+     * A TLS store type left unset is handed on as unset, so the file's content decides: the declared default must be
+     * that, not a type the code would ignore (the reference used to show PKCS12).
+     */
+    @Test
+    void tlsStoreTypesDefaultToUnsetWhichIsWhatTheCodeHandsOn(@TempDir Path dir) throws IOException {
+        Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
+        TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
+                "redis.ssl.truststore.location", store.toString(),
+                "redis.ssl.keystore.location", store.toString())).tls();
+        Map<String, Object> defaults = RedisPubSubSinkConfig.CONFIG_DEF.defaultValues();
+        assertEquals(defaults.get("redis.ssl.truststore.type"), tls.truststoreType());
+        assertEquals(defaults.get("redis.ssl.keystore.type"), tls.keystoreType());
+        assertNull(tls.truststoreType());
+        assertNull(tls.keystoreType());
+        String reference = ConfigReference.markdown();
+        for (String key : List.of("redis.ssl.truststore.type", "redis.ssl.keystore.type")) {
+            assertTrue(reference.contains("| `" + key + "` | string |  | unset, or (case insensitive) ["),
+                    reference);
+            assertTrue(doc(key).contains("Unset (the default): detected from the file's content"), doc(key));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"PKCS12, PKCS12", "pkcs12, PKCS12", "jks, JKS", "Pem, PEM"})
+    void aTlsStoreTypeThatIsSetIsHandedOnInUpperCase(String set, String handedOn, @TempDir Path dir)
+            throws IOException {
+        Path store = Files.write(dir.resolve("store"), new byte[] {0x30});
+        TlsSettings tls = new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380",
+                "redis.ssl.truststore.location", store.toString(), "redis.ssl.truststore.type", set,
+                "redis.ssl.keystore.location", store.toString(), "redis.ssl.keystore.type", set)).tls();
+        assertEquals(handedOn, tls.truststoreType());
+        assertEquals(handedOn, tls.keystoreType());
+    }
+
+    @Test
+    void anUnsetModeIsWhatItsDocumentationSays() {
+        assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "redis-sentinel://s1,s2#m")).mode());
+        assertEquals(RedisPubSubSinkConfig.RedisMode.SENTINEL,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss-sentinel://s1#m")).mode());
+        assertEquals(RedisPubSubSinkConfig.RedisMode.STANDALONE,
+                new RedisPubSubSinkConfig(Props.of("redis.uri", "rediss://host:6380")).mode());
+        ConfigException several = invalid(Props.of("redis.uri", "redis://a:6379,redis://b:6379"));
+        assertTrue(several.getMessage().contains("set redis.mode=cluster (seed nodes) or redis.mode=sentinel"),
+                several.getMessage());
+        assertNull(RedisPubSubSinkConfig.CONFIG_DEF.defaultValues().get("redis.mode"));
+        assertTrue(doc("redis.mode").contains("Unset (the default): sentinel when redis.uri is a redis-sentinel:// "
+                + "or rediss-sentinel:// URI, standalone for anything else"), doc("redis.mode"));
+    }
+
+    /**
+     * Connect masks a PASSWORD setting in validate responses (Password.toString), not in GET /connectors/NAME/config,
+     * which returns the configuration as it was submitted.
+     */
+    @Test
+    void thePasswordsDocumentationSaysWhereItIsShownInPlainText() {
+        String doc = doc("redis.password");
+        assertFalse(doc.contains("Hidden in logs and in the REST API"), doc);
+        assertTrue(doc.contains("[hidden] in validate responses"), doc);
+        assertTrue(doc.contains("plain text by GET /connectors/NAME/config"), doc);
+        assertTrue(doc.contains("${file:"), doc);
+        assertEquals("[hidden]", new Password("s3cr3tPW").toString(), "what validate responses show");
+    }
+
+    @Test
+    void theTimeoutIsNotDocumentedAsABoundOnPut() {
+        String doc = doc("redis.timeout.ms");
+        assertFalse(doc.contains("at most twice this long"), doc);
+        assertTrue(doc.contains("It is not a bound on put()"), doc);
+        assertTrue(doc("delivery.guarantee").contains("drain"), doc("delivery.guarantee"));
     }
 }

@@ -181,7 +181,8 @@ class RedisPubSubSinkConnectorValidateTest {
         Config config = validate(props("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other"));
         String message = onlyErrorOn(config, "redis.password");
         assertEquals("a password is also set in redis.uri; set it in one place only "
-                + "(redis.password is preferred: the REST API hides it)", message);
+                + "(prefer redis.password: validate responses show it as [hidden], and it can come from a config "
+                + "provider)", message);
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new RedisPubSubSinkConfig(props("redis.uri", "redis://:s3cr3tPW@host", "redis.password", "other")));
         assertTrue(e.getMessage().contains(message), e.getMessage());
@@ -211,7 +212,8 @@ class RedisPubSubSinkConnectorValidateTest {
         Map<String, List<String>> errors = errors(config);
         assertEquals(Map.of(
                 "redis.password", List.of("a password is also set in redis.uri; set it in one place only "
-                        + "(redis.password is preferred: the REST API hides it)"),
+                        + "(prefer redis.password: validate responses show it as [hidden], and it can come from a "
+                        + "config provider)"),
                 "redis.username", List.of("a user is also set in redis.uri; set it in one place only"),
                 "redis.retry.backoff.max.ms", List.of("must be at least redis.retry.backoff.ms (10)")), errors);
     }

@@ -96,6 +96,18 @@ class BestEffortDeliveryTest {
         assertCounters(7, 0, 0, 7);
     }
 
+
+    @Test
+    void theNextBatchIsMappedBeforeTheRepliesInFlightAreRead() {
+        redis.deliverAll(1);
+        publish(batch(5));
+        delivery.put(List.of(), records -> {
+            redis.calls.add("map");
+            return batch(2);
+        });
+        // Redis answers the batch in flight while the next one is mapped: reading its replies comes after.
+        assertEquals(List.of("send 5", "map", "await", "send 2"), redis.calls);
+    }
     @Test
     void flushReadsTheRepliesOnceAndReportsThePipelineLatency() {
         redis.deliverAll(2);
