@@ -132,7 +132,8 @@ class OlderWorkersIT {
         String install = Files.readString(BASE.resolve("docs/install.md"));
         for (String version : VERSIONS) {
             assertTrue(requirements.contains(version), "manifest.json requirements name " + version + ": " + requirements);
-            assertTrue(install.contains("| Apache Kafka " + version + " | `OlderWorkersIT`"), "docs/install.md names " + version);
+            assertTrue(install.contains("| Apache Kafka " + version + " | `OlderWorkersIT`"),
+                    "docs/install.md names " + version);
         }
     }
 

@@ -95,12 +95,13 @@ class PackagedPluginIT {
     }
 
     /**
-     * doc/ holds the user's documents, README.md, LICENSE and docs/ as doc/docs/, not the contributor's guide; the
-     * README's links into docs/ resolve there.
+     * doc/ holds the user's documents, README.md, CHANGELOG.md, LICENSE and docs/ as doc/docs/, not the
+     * contributor's guide; the README's links into docs/ resolve there.
      */
     private static void assertUserDocuments(Path doc) throws IOException {
-        for (String document : List.of("README.md", "LICENSE", "docs/configuration.md", "docs/operations.md",
-                "docs/install.md", "docs/security.md", "docs/topologies.md", "docs/real-time.md", "docs/gateway.md")) {
+        for (String document : List.of("README.md", "CHANGELOG.md", "LICENSE", "docs/configuration.md",
+                "docs/operations.md", "docs/install.md", "docs/security.md", "docs/topologies.md", "docs/real-time.md",
+                "docs/gateway.md")) {
             assertTrue(Files.isRegularFile(doc.resolve(document)), "doc/" + document);
         }
         assertFalse(Files.exists(doc.resolve("CONTRIBUTING.md")), "the contributor's guide is not shipped");
@@ -110,7 +111,8 @@ class PackagedPluginIT {
         int links = 0;
         while (link.find()) {
             links++;
-            assertTrue(Files.isRegularFile(doc.resolve(link.group(1))), "the README's link " + link.group(1) + " resolves in doc/");
+            assertTrue(Files.isRegularFile(doc.resolve(link.group(1))),
+                    "the README's link " + link.group(1) + " resolves in doc/");
         }
         assertTrue(links > 5, "the README links into docs/: " + links);
     }

@@ -96,10 +96,12 @@ class DocsLinksTest {
     @Test
     void slugsFollowGitHub() {
         assertEquals("pacing-notificationmaxrate", slug("Pacing: `notification.max.rate`"));
-        assertEquals("what-subscribers-reached-total-means-per-mode", slug("What `subscribers-reached-total` means per mode"));
+        assertEquals("what-subscribers-reached-total-means-per-mode",
+                slug("What `subscribers-reached-total` means per mode"));
         assertEquals("validate", slug("validate()"));
         assertEquals("valkey-and-the-servers-tested", slug("Valkey, and the servers tested"));
-        assertEquals("no-notifications-the-pattern-does-not-match", slug("No notifications: the pattern does not match"));
+        assertEquals("no-notifications-the-pattern-does-not-match",
+                slug("No notifications: the pattern does not match"));
         assertEquals(Set.of("a", "a-1", "b"), anchors("# A\n\n```\n# not a heading\n```\n## A\n### B\n"));
     }
 
@@ -112,7 +114,8 @@ class DocsLinksTest {
         assertEquals(null, problem(document, "docs/configuration.md"));
         assertTrue(settingsNamed("Set `redis.no.such.key=1` and `redis.uri`.").contains("redis.no.such.key"));
         assertTrue(!RedisPubSubSinkConfig.CONFIG_DEF.names().contains("redis.no.such.key"));
-        assertEquals(List.of("a.md#x", "d.md"), links("[x](a.md#x) `[y](b.md)`\n```\n[z](c.md)\n```\n[two\nlines](d.md)\n"));
+        assertEquals(List.of("a.md#x", "d.md"),
+                links("[x](a.md#x) `[y](b.md)`\n```\n[z](c.md)\n```\n[two\nlines](d.md)\n"));
     }
 
     /** Why a relative link does not resolve from {@code document}, or null when it does. */

@@ -30,7 +30,8 @@ class ConfigReferenceTest {
             return;
         }
         assertEquals(generated, text.substring(start + START.length(), end),
-                "docs/configuration.md's configuration reference is stale: run ./mvnw -q test -Dtest=ConfigReferenceTest -Ddocs.update=true");
+                "docs/configuration.md's configuration reference is stale: "
+                        + "run ./mvnw -q test -Dtest=ConfigReferenceTest -Ddocs.update=true");
     }
 
     @Test
