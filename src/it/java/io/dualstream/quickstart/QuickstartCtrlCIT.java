@@ -117,8 +117,8 @@ class QuickstartCtrlCIT {
     /** What {@code ./mvnw package} needs from the project, and the compiled classes, into {@code copy}. */
     private static Path copyProject(Path copy) throws IOException {
         Path base = QuickstartLauncher.BASE.toAbsolutePath();
-        for (String part : List.of("pom.xml", "mvnw", ".mvn", "src", "config", "manifest.json", "README.md", "LICENSE",
-                "target/classes", "target/test-classes")) {
+        for (String part : List.of("pom.xml", "mvnw", ".mvn", "src", "config", "manifest.json", "README.md",
+                "CHANGELOG.md", "docs", "LICENSE", "target/classes", "target/test-classes")) {
             Path from = base.resolve(part);
             try (Stream<Path> paths = Files.walk(from)) {
                 for (Path path : paths.filter(p -> !p.toString().contains("node_modules")).toList()) {

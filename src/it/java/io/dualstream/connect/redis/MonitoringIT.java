@@ -64,8 +64,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * plugin.path and the Prometheus JMX exporter's Java agent serving the kit's rules file as its whole
  * configuration; a real {@code prometheus} scraping both every second and evaluating a copy of the kit's alert
  * rules whose {@code for:} is {@value #SHORT_FOR}; a real {@code redis-server}. After a known mix of records
- * (good, malformed, tombstones, stale), every metric in the README's table must be one series per task with the
- * connector's values and labels, every query of the Grafana dashboard must return series, promtool must accept
+ * (good, malformed, tombstones, stale), every metric in the table of docs/operations.md must be one series per task
+ * with the connector's values and labels, every query of the Grafana dashboard must return series, promtool must accept
  * the alerts, and the alerts must fire on their conditions: malformed records and old records at once, Redis
  * unavailable (timed) after Redis is stopped. Skipped when {@code prometheus}/{@code promtool} are not on the
  * PATH.
@@ -242,7 +242,7 @@ class MonitoringIT {
         Set<String> documented = documentedMetrics();
         Set<String> checked = new TreeSet<>(expected.keySet());
         checked.addAll(WINDOWED);
-        assertEquals(documented, checked, "this test checks every metric in the README's table");
+        assertEquals(documented, checked, "this test checks every metric in the table of docs/operations.md");
 
         for (String version : VERSIONS) {
             StockWorker worker = WORKERS.get(version);
@@ -250,7 +250,8 @@ class MonitoringIT {
             Map<ObjectName, List<String>> mbeans = worker.attributeNames(pattern);
             assertEquals(1, mbeans.size(), "one task MBean " + pattern + ": " + mbeans.keySet());
             ObjectName mbean = mbeans.keySet().iterator().next();
-            assertEquals(documented, new TreeSet<>(mbeans.get(mbean)), "the task registers the README's metrics, in " + mbean);
+            assertEquals(documented, new TreeSet<>(mbeans.get(mbean)),
+                    "the task registers the metrics of docs/operations.md, in " + mbean);
             Map<String, String> taskLabel = pluginMetrics(version)
                     ? Map.of("task", mbean.getKeyProperty("task"))
                     : Map.of("task_instance", mbean.getKeyProperty("task-instance"));
@@ -509,13 +510,14 @@ class MonitoringIT {
         return types.iterator().next();
     }
 
-    /** The metric names in the first column of the README's table under "## Metrics" ("| Metric | Meaning |"). */
+    /** The metric names in the first column of the Metrics table of docs/operations.md ("| Metric | Meaning |"). */
     private static Set<String> documentedMetrics() throws IOException {
-        String readme = Files.readString(BASE.resolve("README.md"));
-        int header = readme.indexOf("| Metric | Meaning |", readme.indexOf("\n## Metrics\n"));
-        assertTrue(header > 0, "the README's Metrics table");
+        String operations = Files.readString(BASE.resolve("docs/operations.md"));
+        int header = operations.indexOf("| Metric | Meaning |", operations.indexOf("\n## Metrics\n"));
+        assertTrue(header > 0, "the Metrics table of docs/operations.md");
         Set<String> names = new TreeSet<>();
-        List<String> rows = readme.substring(header).lines().skip(2).takeWhile(line -> line.startsWith("|")).toList();
+        List<String> rows = operations.substring(header).lines().skip(2)
+                .takeWhile(line -> line.startsWith("|")).toList();
         for (String row : rows) {
             Matcher name = Pattern.compile("`([a-z-]+)`").matcher(row.substring(0, row.indexOf(" |", 2)));
             while (name.find()) {

@@ -58,11 +58,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file, as clouds hand them out. Each run checks the exact notifications in order, hostile records skipped into
  * the dead-letter queue, and the task metrics in the private JMX registry these pre-KIP-877 workers need; then
  * a second connector with the real-time settings (maximum age, pacing that hands records back, two channels).
- * manifest.json and the README name the versions listed here.
+ * manifest.json and docs/install.md name the versions listed here.
  */
 class OlderWorkersIT {
 
-    /** The stock workers run here: what manifest.json and the README must name. */
+    /** The stock workers run here: what manifest.json and docs/install.md must name. */
     static final List<String> VERSIONS = List.of("3.7.2", "3.9.2");
     private static final Path BASE = Path.of(System.getProperty("project.basedir", "."));
     private static final String KEY_PASSWORD = "client-Key-Pa55";
@@ -126,13 +126,14 @@ class OlderWorkersIT {
     }
 
     @Test
-    void theManifestAndTheReadmeNameTheVersionsTestedHere() throws IOException {
+    void theManifestAndTheInstallGuideNameTheVersionsTestedHere() throws IOException {
         String requirements = new ObjectMapper().readTree(BASE.resolve("manifest.json").toFile())
                 .path("requirements").toString();
-        String readme = Files.readString(BASE.resolve("README.md"));
+        String install = Files.readString(BASE.resolve("docs/install.md"));
         for (String version : VERSIONS) {
             assertTrue(requirements.contains(version), "manifest.json requirements name " + version + ": " + requirements);
-            assertTrue(readme.contains("| Apache Kafka " + version + " | `OlderWorkersIT`"), "README names " + version);
+            assertTrue(install.contains("| Apache Kafka " + version + " | `OlderWorkersIT`"),
+                    "docs/install.md names " + version);
         }
     }
 

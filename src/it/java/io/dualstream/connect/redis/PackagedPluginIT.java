@@ -20,10 +20,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,7 +78,7 @@ class PackagedPluginIT {
         JsonNode manifest = new ObjectMapper().readTree(pluginDir.resolve("manifest.json").toFile());
         assertEquals(version, manifest.get("version").asText(), "manifest.json carries the built version");
         assertEquals("sink", manifest.get("component_types").get(0).asText());
-        assertTrue(Files.isRegularFile(pluginDir.resolve("doc/README.md")), "doc/README.md");
+        assertUserDocuments(pluginDir.resolve("doc"));
         assertTrue(Files.isRegularFile(pluginDir.resolve("etc/redis-pubsub-sink.properties")), "etc/ holds the examples");
         assertTrue(Files.isRegularFile(pluginDir.resolve("etc/monitoring/jmx-exporter-rules.yml"))
                 && Files.isRegularFile(pluginDir.resolve("etc/kubernetes/kafka-connect.yaml")),
@@ -89,6 +92,29 @@ class PackagedPluginIT {
         assertTrue(jars.stream().anyMatch(j -> j.startsWith("jackson-databind-")), jars.toString());
         assertTrue(jars.stream().noneMatch(j -> j.startsWith("kafka-clients") || j.startsWith("connect-")
                 || j.startsWith("slf4j")), "the worker provides Kafka and slf4j: " + jars);
+    }
+
+    /**
+     * doc/ holds the user's documents, README.md, CHANGELOG.md, LICENSE and docs/ as doc/docs/, not the
+     * contributor's guide; the README's links into docs/ resolve there.
+     */
+    private static void assertUserDocuments(Path doc) throws IOException {
+        for (String document : List.of("README.md", "CHANGELOG.md", "LICENSE", "docs/configuration.md",
+                "docs/operations.md", "docs/install.md", "docs/security.md", "docs/topologies.md", "docs/real-time.md",
+                "docs/gateway.md")) {
+            assertTrue(Files.isRegularFile(doc.resolve(document)), "doc/" + document);
+        }
+        assertFalse(Files.exists(doc.resolve("CONTRIBUTING.md")), "the contributor's guide is not shipped");
+        assertFalse(Files.exists(doc.resolve("BENCHMARKS.md")), "BENCHMARKS.md is not shipped");
+        String readme = Files.readString(doc.resolve("README.md"));
+        Matcher link = Pattern.compile("\\]\\((docs/[^)#\\s]+)").matcher(readme);
+        int links = 0;
+        while (link.find()) {
+            links++;
+            assertTrue(Files.isRegularFile(doc.resolve(link.group(1))),
+                    "the README's link " + link.group(1) + " resolves in doc/");
+        }
+        assertTrue(links > 5, "the README links into docs/: " + links);
     }
 
     private static void assertPluginListed(EmbeddedConnectCluster connect, String version) throws IOException {

@@ -73,6 +73,15 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void theProductionExamplesPassValuesAsBytesAsTheDocsRecommend() throws IOException {
+        String bytes = "org.apache.kafka.connect.converters.ByteArrayConverter";
+        assertEquals(bytes, jsonExample().get("value.converter"));
+        assertEquals(bytes, propertiesExample().get("value.converter"));
+        assertEquals(bytes, jsonConfig("config/redis-pubsub-sink-cluster.json").get("value.converter"));
+        assertEquals(bytes, jsonConfig("config/redis-pubsub-sink-sentinel.json").get("value.converter"));
+    }
+
+    @Test
     void theClusterAndSentinelExamplesAreValidAndChooseTheirTopology() throws IOException {
         // The configuration alone (validate() would also try to reach the example hosts).
         RedisPubSubSinkConfig cluster = new RedisPubSubSinkConfig(jsonConfig("config/redis-pubsub-sink-cluster.json"));

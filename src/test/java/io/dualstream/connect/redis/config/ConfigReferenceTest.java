@@ -10,27 +10,28 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README's configuration reference is the one generated from the ConfigDef. */
+/** The configuration reference in docs/configuration.md is the one generated from the ConfigDef. */
 class ConfigReferenceTest {
 
     private static final String START = "<!-- config-reference:start -->\n";
     private static final String END = "<!-- config-reference:end -->";
 
     @Test
-    void readmeConfigurationReferenceMatchesTheConfigDef() throws IOException {
-        Path readme = Path.of(System.getProperty("project.basedir", "."), "README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
+    void docsConfigurationReferenceMatchesTheConfigDef() throws IOException {
+        Path reference = Path.of(System.getProperty("project.basedir", "."), "docs", "configuration.md");
+        String text = Files.readString(reference, StandardCharsets.UTF_8);
         int start = text.indexOf(START);
         int end = text.indexOf(END);
-        assertTrue(start >= 0 && end > start, "README.md needs the config-reference markers");
+        assertTrue(start >= 0 && end > start, "docs/configuration.md needs the config-reference markers");
         String generated = "\n" + ConfigReference.markdown();
         if (Boolean.getBoolean("docs.update")) {
-            Files.writeString(readme, text.substring(0, start + START.length()) + generated + text.substring(end),
+            Files.writeString(reference, text.substring(0, start + START.length()) + generated + text.substring(end),
                     StandardCharsets.UTF_8);
             return;
         }
         assertEquals(generated, text.substring(start + START.length(), end),
-                "README.md's configuration reference is stale: run ./mvnw -q test -Dtest=ConfigReferenceTest -Ddocs.update=true");
+                "docs/configuration.md's configuration reference is stale: "
+                        + "run ./mvnw -q test -Dtest=ConfigReferenceTest -Ddocs.update=true");
     }
 
     @Test
