@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The configuration reference in Markdown, generated from {@link RedisPubSubSinkConfig#CONFIG_DEF} so that the
- * README cannot drift from the code (a test compares them).
+ * The configuration reference in Markdown, generated from {@link RedisPubSubSinkConfig#CONFIG_DEF} so that
+ * docs/configuration.md cannot drift from the code (a test compares them).
  */
 public final class ConfigReference {
 
