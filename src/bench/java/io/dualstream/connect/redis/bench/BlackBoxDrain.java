@@ -299,24 +299,19 @@ public final class BlackBoxDrain {
                 added.add(sink.get(i).perRecord(sink.get(i).workerCpu()) - noop.get(i).perRecord(noop.get(i).workerCpu()));
             }
             System.out.printf(Locale.ROOT, "%s: connector / do-nothing ceiling %.2f (per round %s); worker CPU the "
-                            + "connector adds per record %.2f µs (per round %s)%n", converter.label, median(ratios),
-                    format(ratios, "%.2f"), median(added), format(added, "%.2f"));
+                            + "connector adds per record %.2f µs (per round %s)%n", converter.label,
+                    DrainHarness.median(ratios), format(ratios, "%.2f"), DrainHarness.median(added), format(added, "%.2f"));
         }
     }
 
     private static String spread(List<Drain> drains, ToDoubleFunction<Drain> value, String format) {
         List<Double> values = drains.stream().map(value::applyAsDouble).sorted().toList();
-        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median(values), values.get(0),
-                values.get(values.size() - 1));
+        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", DrainHarness.median(values),
+                values.get(0), values.get(values.size() - 1));
     }
 
     private static String format(List<Double> values, String format) {
         return values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList().toString();
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted(Comparator.naturalOrder()).toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     private static StockWorker startWorker(String bootstrap) throws IOException, InterruptedException {

@@ -288,7 +288,8 @@ public final class DrainHarness {
         return rate;
     }
 
-    private static double median(List<Double> values) {
+    /** The middle value (the upper one of an even count), as every harness here reports rounds. */
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(null);
         return sorted.get(sorted.size() / 2);
