@@ -1,12 +1,13 @@
 package io.dualstream.connect.redis.bench;
 
+import io.dualstream.quickstart.RedisServer;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class ChildJvm implements AutoCloseable {
         try {
             String line = answers.readLine();
             if (line == null) {
-                throw new IllegalStateException(log.getFileName() + " ended; its log:\n" + tail());
+                throw new IllegalStateException(log.getFileName() + " ended; its log:\n" + RedisServer.tail(log, 40));
             }
             return line;
         } catch (IOException e) {
@@ -64,15 +65,6 @@ final class ChildJvm implements AutoCloseable {
 
     long pid() {
         return process.pid();
-    }
-
-    private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     @Override
