@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import javax.management.AttributeNotFoundException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -271,7 +272,8 @@ public final class BlackBoxDrain {
     private long put(ObjectName metric) {
         try {
             return ((Number) jmx.getAttribute(metric, "sink-record-send-total")).longValue();
-        } catch (InstanceNotFoundException e) {
+        } catch (InstanceNotFoundException | AttributeNotFoundException e) {
+            // A task just starting registers its metrics group before the attribute: not there yet either.
             return -1;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + metric, e);
