@@ -51,11 +51,7 @@ import java.util.jar.JarOutputStream;
  * {@code jfr=FILE} records the worker with JFR (see src/bench/jfr-task-profile); {@code guarantee=at-least-once} sets
  * the connector's {@code delivery.guarantee} (default best-effort); {@code converters=JSON} (or {@code BYTES}) drains
  * with one converter only, so that the worker's JIT sees one converter, as in a worker that runs one kind of
- * connector. {@code neighbour=busy} (with {@code pin=true}) also keeps CPU 1 busy through every drain with a spinning
- * process at the lowest priority, which yields to Redis, the subscriber and the broker: on a machine whose two CPUs
- * share a physical core (a VM's vCPUs on hyperthreads), the task thread runs slower whenever the other CPU is busy,
- * which it is in the connector's drains (Redis, the subscriber) and not in the do-nothing sink's; the spinner makes
- * the two alike, so that the ratio is the worker's own.
+ * connector.
  * Needs {@code plugin.zip}, {@code maven.home} and {@code project.basedir} (src/bench/run sets them).
  */
 public final class BlackBoxDrain {
@@ -145,10 +141,6 @@ public final class BlackBoxDrain {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = Integer.getInteger("rounds", 5);
         boolean pin = Boolean.getBoolean("pin");
-        boolean busyNeighbour = "busy".equals(System.getProperty("neighbour"));
-        if (busyNeighbour && !pin) {
-            throw new IllegalArgumentException("neighbour=busy needs pin=true: the spinner keeps CPU 1 busy");
-        }
         List<String> brokerJvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
         brokerJvm.addAll(KAFKA_SCRIPT_JVM);
         try (ChildJvm broker = ChildJvm.start(SeparateBroker.class, brokerJvm, DIR.resolve("broker.log"));
@@ -166,23 +158,14 @@ public final class BlackBoxDrain {
                         pin(pid, "1");
                     }
                 }
-                Process spinner = busyNeighbour ? new ProcessBuilder("taskset", "-c", "1", "nice", "-n", "19", "sh", "-c",
-                        "while :; do :; done").redirectErrorStream(true).start() : null;
                 System.out.printf(Locale.ROOT, "# Black-box drain: %,d events of ~%d B in %d partitions, tasks.max=1, "
                                 + "%d rounds; delivery.guarantee=%s; stock ConnectDistributed %s (-Xmx2g, G1), broker, "
                                 + "redis-server, subscriber each a process; %s; %s%n%n", events, averageSize(), PARTITIONS,
                         rounds, GUARANTEE,
                         WORKER_VERSION, BenchStack.environment(),
-                        !pin ? "nothing pinned" : "worker pinned to CPU 0, everything else to CPU 1"
-                                + (busyNeighbour ? ", CPU 1 kept busy by a spinner at nice 19" : ""));
-                try {
-                    new BlackBoxDrain(events, broker, redis, subscriber, worker, jmx.getMBeanServerConnection())
-                            .compare(rounds);
-                } finally {
-                    if (spinner != null) {
-                        spinner.destroyForcibly();
-                    }
-                }
+                        pin ? "worker pinned to CPU 0, everything else to CPU 1" : "nothing pinned");
+                new BlackBoxDrain(events, broker, redis, subscriber, worker, jmx.getMBeanServerConnection())
+                        .compare(rounds);
             }
         }
     }
