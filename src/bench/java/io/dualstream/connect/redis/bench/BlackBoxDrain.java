@@ -101,7 +101,7 @@ public final class BlackBoxDrain {
 
     /** One drain's window. */
     record Drain(long records, double seconds, double workerCpu, double redisCpu, double subscriberCpu,
-                 double brokerCpu) {
+                 double brokerCpu, double taskCpu) {
         double rate() {
             return records / seconds;
         }
@@ -113,6 +113,14 @@ public final class BlackBoxDrain {
 
         double workerCore() {
             return workerCpu / seconds;
+        }
+
+        /**
+         * The share of the drain's wall time the task thread spent on a CPU: what is not is time waiting, for Redis,
+         * the broker or a free CPU.
+         */
+        double taskOnCpu() {
+            return taskCpu / seconds;
         }
     }
 
@@ -239,7 +247,8 @@ public final class BlackBoxDrain {
         }
         Drain drain = new Drain(last.put() - first.put(), (last.nanos() - first.nanos()) / 1e9,
                 (last.worker() - first.worker()) / 1e9, (last.redis() - first.redis()) / 1e9,
-                (last.subscriber() - first.subscriber()) / 1e9, (last.broker() - first.broker()) / 1e9);
+                (last.subscriber() - first.subscriber()) / 1e9, (last.broker() - first.broker()) / 1e9,
+                taskThreadCpu(threadsAtFirst, threadsAtLast) / 1e9);
         LocalTime end = LocalTime.now().minusNanos(System.nanoTime() - last.nanos());
         System.out.printf(Locale.ROOT, "%-36s %,9.0f /s; CPU us/record: worker %.2f (%.0f%% of a core), redis %.2f, "
                         + "subscriber %.2f, broker %.2f%s; %s to %s%n", sink.label(), drain.rate(),
@@ -249,6 +258,18 @@ public final class BlackBoxDrain {
         System.out.println("    worker threads, CPU µs/record (user+system): "
                 + threadCosts(threadsAtFirst, threadsAtLast, drain.records()));
         return drain;
+    }
+
+    /** The CPU nanoseconds of the worker's sink task threads over the window (one task here). */
+    private static long taskThreadCpu(Map<String, long[]> first, Map<String, long[]> last) {
+        long total = 0;
+        for (Map.Entry<String, long[]> e : last.entrySet()) {
+            if (e.getKey().startsWith("task-thread-")) {
+                long[] before = first.getOrDefault(e.getKey(), new long[2]);
+                total += e.getValue()[0] - before[0] + e.getValue()[1] - before[1];
+            }
+        }
+        return total;
     }
 
     /** The worker's busiest thread groups over the window, with what the kernel spent for them. */
@@ -312,6 +333,13 @@ public final class BlackBoxDrain {
             System.out.printf(Locale.ROOT, "%s: connector / do-nothing ceiling %.2f (per round %s); worker CPU the "
                             + "connector adds per record %.2f µs (per round %s)%n", converter.label,
                     DrainHarness.median(ratios), format(ratios, "%.2f"), DrainHarness.median(added), format(added, "%.2f"));
+            // The ratio splits into the task thread's CPU per record and the share of the time it was on a CPU.
+            double noopTask = DrainHarness.median(noop.stream().map(d -> d.perRecord(d.taskCpu())).toList());
+            double sinkTask = DrainHarness.median(sink.stream().map(d -> d.perRecord(d.taskCpu())).toList());
+            System.out.printf(Locale.ROOT, "%s: task thread CPU µs/record, do-nothing → connector %.2f → %.2f (ratio "
+                            + "%.2f); on a CPU %.0f%% / %.0f%% of the drain%n", converter.label, noopTask, sinkTask,
+                    noopTask / sinkTask, 100 * DrainHarness.median(noop.stream().map(Drain::taskOnCpu).toList()),
+                    100 * DrainHarness.median(sink.stream().map(Drain::taskOnCpu).toList()));
         }
     }
 
