@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import javax.management.AttributeNotFoundException;
 import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -101,7 +102,7 @@ public final class BlackBoxDrain {
 
     /** One drain's window. */
     record Drain(long records, double seconds, double workerCpu, double redisCpu, double subscriberCpu,
-                 double brokerCpu, double taskCpu) {
+                 double brokerCpu, double taskCpu, double taskRunDelay, double gcPauses) {
         double rate() {
             return records / seconds;
         }
@@ -121,6 +122,16 @@ public final class BlackBoxDrain {
          */
         double taskOnCpu() {
             return taskCpu / seconds;
+        }
+
+        /** The share of the drain's wall time the task thread was ready to run and waited for a free CPU. */
+        double taskWaitingForCpu() {
+            return taskRunDelay / seconds;
+        }
+
+        /** The share of the drain's wall time the worker's threads stood still for the collector. */
+        double inGcPauses() {
+            return gcPauses / seconds;
         }
     }
 
@@ -219,6 +230,7 @@ public final class BlackBoxDrain {
         worker.configureConnector(name, config);
         Sample first = null;
         Map<String, long[]> threadsAtFirst = null;
+        long gcPauseAtFirst = 0;
         Sample last;
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (true) {
@@ -226,6 +238,7 @@ public final class BlackBoxDrain {
             if (first == null && last.put() > 0) {
                 first = last;
                 threadsAtFirst = ProcessCpu.threads(worker.pid());
+                gcPauseAtFirst = gcPauseMillis();
             }
             if (last.put() >= events) {
                 break;
@@ -237,6 +250,7 @@ public final class BlackBoxDrain {
             Await.pause(20);
         }
         Map<String, long[]> threadsAtLast = ProcessCpu.threads(worker.pid());
+        long gcPause = gcPauseMillis() - gcPauseAtFirst;
         worker.rest("DELETE", "/connectors/" + name, null);
         Await.until(name + "'s task stopped", java.time.Duration.ofSeconds(60), () -> put(metric) < 0);
         String delivered = "";
@@ -248,7 +262,8 @@ public final class BlackBoxDrain {
         Drain drain = new Drain(last.put() - first.put(), (last.nanos() - first.nanos()) / 1e9,
                 (last.worker() - first.worker()) / 1e9, (last.redis() - first.redis()) / 1e9,
                 (last.subscriber() - first.subscriber()) / 1e9, (last.broker() - first.broker()) / 1e9,
-                taskThreadCpu(threadsAtFirst, threadsAtLast) / 1e9);
+                taskThread(threadsAtFirst, threadsAtLast, 0) / 1e9 + taskThread(threadsAtFirst, threadsAtLast, 1) / 1e9,
+                taskThread(threadsAtFirst, threadsAtLast, 2) / 1e9, gcPause / 1e3);
         LocalTime end = LocalTime.now().minusNanos(System.nanoTime() - last.nanos());
         System.out.printf(Locale.ROOT, "%-36s %,9.0f /s; CPU us/record: worker %.2f (%.0f%% of a core), redis %.2f, "
                         + "subscriber %.2f, broker %.2f%s; %s to %s%n", sink.label(), drain.rate(),
@@ -260,13 +275,24 @@ public final class BlackBoxDrain {
         return drain;
     }
 
-    /** The CPU nanoseconds of the worker's sink task threads over the window (one task here). */
-    private static long taskThreadCpu(Map<String, long[]> first, Map<String, long[]> last) {
+    /** The worker's collectors' total time in pauses ({@code CollectionTime} of the stop-the-world ones), in ms. */
+    private long gcPauseMillis() throws IOException, JMException {
+        long total = 0;
+        for (ObjectName collector : jmx.queryNames(new ObjectName("java.lang:type=GarbageCollector,*"), null)) {
+            if (!collector.getKeyProperty("name").contains("Concurrent")) {
+                total += ((Number) jmx.getAttribute(collector, "CollectionTime")).longValue();
+            }
+        }
+        return total;
+    }
+
+    /** One of {@link ProcessCpu#threads}'s figures (nanoseconds) for the worker's sink task threads over the window. */
+    private static long taskThread(Map<String, long[]> first, Map<String, long[]> last, int figure) {
         long total = 0;
         for (Map.Entry<String, long[]> e : last.entrySet()) {
             if (e.getKey().startsWith("task-thread-")) {
-                long[] before = first.getOrDefault(e.getKey(), new long[2]);
-                total += e.getValue()[0] - before[0] + e.getValue()[1] - before[1];
+                long[] before = first.getOrDefault(e.getKey(), new long[3]);
+                total += e.getValue()[figure] - before[figure];
             }
         }
         return total;
@@ -277,7 +303,7 @@ public final class BlackBoxDrain {
         List<String> costs = new ArrayList<>();
         last.entrySet().stream()
                 .map(e -> {
-                    long[] before = first.getOrDefault(e.getKey(), new long[2]);
+                    long[] before = first.getOrDefault(e.getKey(), new long[3]);
                     return Map.entry(e.getKey(), new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
                 })
                 .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
@@ -337,9 +363,15 @@ public final class BlackBoxDrain {
             double noopTask = DrainHarness.median(noop.stream().map(d -> d.perRecord(d.taskCpu())).toList());
             double sinkTask = DrainHarness.median(sink.stream().map(d -> d.perRecord(d.taskCpu())).toList());
             System.out.printf(Locale.ROOT, "%s: task thread CPU µs/record, do-nothing → connector %.2f → %.2f (ratio "
-                            + "%.2f); on a CPU %.0f%% / %.0f%% of the drain%n", converter.label, noopTask, sinkTask,
-                    noopTask / sinkTask, 100 * DrainHarness.median(noop.stream().map(Drain::taskOnCpu).toList()),
-                    100 * DrainHarness.median(sink.stream().map(Drain::taskOnCpu).toList()));
+                            + "%.2f); on a CPU %.0f%% / %.0f%% of the drain, ready but waiting for a CPU %.1f%% / %.1f%%, "
+                            + "in GC pauses %.1f%% / %.1f%%%n",
+                    converter.label, noopTask, sinkTask, noopTask / sinkTask,
+                    100 * DrainHarness.median(noop.stream().map(Drain::taskOnCpu).toList()),
+                    100 * DrainHarness.median(sink.stream().map(Drain::taskOnCpu).toList()),
+                    100 * DrainHarness.median(noop.stream().map(Drain::taskWaitingForCpu).toList()),
+                    100 * DrainHarness.median(sink.stream().map(Drain::taskWaitingForCpu).toList()),
+                    100 * DrainHarness.median(noop.stream().map(Drain::inGcPauses).toList()),
+                    100 * DrainHarness.median(sink.stream().map(Drain::inGcPauses).toList()));
         }
     }
 

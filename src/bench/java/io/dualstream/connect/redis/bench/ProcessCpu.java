@@ -28,7 +28,8 @@ final class ProcessCpu {
     /**
      * The user and system CPU nanoseconds of each of the process's threads, summed per thread name with its digits
      * made {@code #} ({@code GC Thread#0} and {@code GC Thread#1} are {@code GC Thread##}; a worker's task runs in
-     * {@code pool-#-thread-#}): where a JVM's CPU went.
+     * {@code pool-#-thread-#}): where a JVM's CPU went. A third element is the time the threads were ready to run but
+     * waited for a CPU ({@code /proc/PID/task/TID/schedstat}'s run delay).
      */
     static Map<String, long[]> threads(long pid) {
         Map<String, long[]> byName = new TreeMap<>();
@@ -37,9 +38,10 @@ final class ProcessCpu {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]", "#");
                     long[] userSystem = userSystem(task.resolve("stat"));
-                    long[] sum = byName.computeIfAbsent(name, k -> new long[2]);
+                    long[] sum = byName.computeIfAbsent(name, k -> new long[3]);
                     sum[0] += userSystem[0];
                     sum[1] += userSystem[1];
+                    sum[2] += runDelay(task.resolve("schedstat"));
                 } catch (UncheckedIOException | IOException ended) {
                     // the thread ended between the listing and the read
                 }
@@ -48,6 +50,11 @@ final class ProcessCpu {
             throw new UncheckedIOException("cannot list the threads of process " + pid, e);
         }
         return byName;
+    }
+
+    /** Nanoseconds spent runnable on a run queue: "time on the CPU, time waiting, timeslices". */
+    private static long runDelay(Path schedstat) throws IOException {
+        return Long.parseLong(Files.readString(schedstat).trim().split(" ")[1]);
     }
 
     private static long[] userSystem(Path stat) {
