@@ -229,7 +229,7 @@ public final class BlackBoxDrain {
         ObjectName metric = new ObjectName("kafka.connect:type=sink-task-metrics,connector=" + name + ",task=0");
         worker.configureConnector(name, config);
         Sample first = null;
-        Map<String, long[]> threadsAtFirst = null;
+        Map<String, ProcessCpu.ThreadTimes> threadsAtFirst = null;
         long gcPauseAtFirst = 0;
         Sample last;
         long deadline = System.nanoTime() + 600_000_000_000L;
@@ -249,7 +249,7 @@ public final class BlackBoxDrain {
             }
             Await.pause(20);
         }
-        Map<String, long[]> threadsAtLast = ProcessCpu.threads(worker.pid());
+        Map<String, ProcessCpu.ThreadTimes> threads = ProcessCpu.spent(threadsAtFirst, ProcessCpu.threads(worker.pid()));
         long gcPause = gcPauseMillis() - gcPauseAtFirst;
         worker.rest("DELETE", "/connectors/" + name, null);
         Await.until(name + "'s task stopped", java.time.Duration.ofSeconds(60), () -> put(metric) < 0);
@@ -262,8 +262,7 @@ public final class BlackBoxDrain {
         Drain drain = new Drain(last.put() - first.put(), (last.nanos() - first.nanos()) / 1e9,
                 (last.worker() - first.worker()) / 1e9, (last.redis() - first.redis()) / 1e9,
                 (last.subscriber() - first.subscriber()) / 1e9, (last.broker() - first.broker()) / 1e9,
-                taskThread(threadsAtFirst, threadsAtLast, 0) / 1e9 + taskThread(threadsAtFirst, threadsAtLast, 1) / 1e9,
-                taskThread(threadsAtFirst, threadsAtLast, 2) / 1e9, gcPause / 1e3);
+                taskThreads(threads).cpu() / 1e9, taskThreads(threads).runDelay() / 1e9, gcPause / 1e3);
         LocalTime end = LocalTime.now().minusNanos(System.nanoTime() - last.nanos());
         System.out.printf(Locale.ROOT, "%-36s %,9.0f /s; CPU us/record: worker %.2f (%.0f%% of a core), redis %.2f, "
                         + "subscriber %.2f, broker %.2f%s; %s to %s%n", sink.label(), drain.rate(),
@@ -271,7 +270,7 @@ public final class BlackBoxDrain {
                 drain.perRecord(drain.subscriberCpu()), drain.perRecord(drain.brokerCpu()), delivered,
                 end.minusNanos(last.nanos() - first.nanos()), end);
         System.out.println("    worker threads, CPU µs/record (user+system): "
-                + threadCosts(threadsAtFirst, threadsAtLast, drain.records()));
+                + threadCosts(threads, drain.records()));
         return drain;
     }
 
@@ -286,33 +285,21 @@ public final class BlackBoxDrain {
         return total;
     }
 
-    /** One of {@link ProcessCpu#threads}'s figures (nanoseconds) for the worker's sink task threads over the window. */
-    private static long taskThread(Map<String, long[]> first, Map<String, long[]> last, int figure) {
-        long total = 0;
-        for (Map.Entry<String, long[]> e : last.entrySet()) {
-            if (e.getKey().startsWith("task-thread-")) {
-                long[] before = first.getOrDefault(e.getKey(), new long[3]);
-                total += e.getValue()[figure] - before[figure];
-            }
-        }
-        return total;
+    /** What the worker's sink task threads spent (one task here). */
+    private static ProcessCpu.ThreadTimes taskThreads(Map<String, ProcessCpu.ThreadTimes> spent) {
+        return spent.entrySet().stream().filter(e -> e.getKey().startsWith("task-thread-")).map(Map.Entry::getValue)
+                .reduce(ProcessCpu.ThreadTimes.ZERO, ProcessCpu.ThreadTimes::plus);
     }
 
     /** The worker's busiest thread groups over the window, with what the kernel spent for them. */
-    private static String threadCosts(Map<String, long[]> first, Map<String, long[]> last, long records) {
-        List<String> costs = new ArrayList<>();
-        last.entrySet().stream()
-                .map(e -> {
-                    long[] before = first.getOrDefault(e.getKey(), new long[3]);
-                    return Map.entry(e.getKey(), new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
-                })
-                .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
-                .sorted(Comparator.comparingLong(e -> -(e.getValue()[0] + e.getValue()[1])))
+    private static String threadCosts(Map<String, ProcessCpu.ThreadTimes> spent, long records) {
+        return spent.entrySet().stream()
+                .filter(e -> e.getValue().cpu() > 0)
+                .sorted(Comparator.comparingLong(e -> -e.getValue().cpu()))
                 .limit(6)
-                .forEach(e -> costs.add(String.format(Locale.ROOT, "%s %.2f (%.2f+%.2f)", e.getKey(),
-                        (e.getValue()[0] + e.getValue()[1]) / 1e3 / records, e.getValue()[0] / 1e3 / records,
-                        e.getValue()[1] / 1e3 / records)));
-        return String.join(", ", costs);
+                .map(e -> String.format(Locale.ROOT, "%s %.2f (%.2f+%.2f)", e.getKey(), e.getValue().cpu() / 1e3 / records,
+                        e.getValue().user() / 1e3 / records, e.getValue().system() / 1e3 / records))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The task's {@code sink-record-send-total} (records whose put() returned), or -1 while it has no task. */

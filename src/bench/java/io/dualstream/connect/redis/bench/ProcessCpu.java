@@ -25,23 +25,38 @@ final class ProcessCpu {
         return userSystem[0] + userSystem[1];
     }
 
+    /** A thread group's user and system CPU and its time ready to run but waiting for a CPU, in nanoseconds. */
+    record ThreadTimes(long user, long system, long runDelay) {
+        static final ThreadTimes ZERO = new ThreadTimes(0, 0, 0);
+
+        long cpu() {
+            return user + system;
+        }
+
+        ThreadTimes plus(ThreadTimes other) {
+            return new ThreadTimes(user + other.user, system + other.system, runDelay + other.runDelay);
+        }
+
+        ThreadTimes minus(ThreadTimes earlier) {
+            return new ThreadTimes(user - earlier.user, system - earlier.system, runDelay - earlier.runDelay);
+        }
+    }
+
     /**
-     * The user and system CPU nanoseconds of each of the process's threads, summed per thread name with its digits
-     * made {@code #} ({@code GC Thread#0} and {@code GC Thread#1} are {@code GC Thread##}; a worker's task runs in
-     * {@code pool-#-thread-#}): where a JVM's CPU went. A third element is the time the threads were ready to run but
-     * waited for a CPU ({@code /proc/PID/task/TID/schedstat}'s run delay).
+     * The times of each of the process's threads, summed per thread name with its digits made {@code #}
+     * ({@code GC Thread#0} and {@code GC Thread#1} are {@code GC Thread##}; a worker's task runs in
+     * {@code task-thread-NAME-#}): where a JVM's CPU went, and where its threads waited for one
+     * ({@code /proc/PID/task/TID/schedstat}'s run delay).
      */
-    static Map<String, long[]> threads(long pid) {
-        Map<String, long[]> byName = new TreeMap<>();
+    static Map<String, ThreadTimes> threads(long pid) {
+        Map<String, ThreadTimes> byName = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]", "#");
                     long[] userSystem = userSystem(task.resolve("stat"));
-                    long[] sum = byName.computeIfAbsent(name, k -> new long[3]);
-                    sum[0] += userSystem[0];
-                    sum[1] += userSystem[1];
-                    sum[2] += runDelay(task.resolve("schedstat"));
+                    byName.merge(name, new ThreadTimes(userSystem[0], userSystem[1], runDelay(task.resolve("schedstat"))),
+                            ThreadTimes::plus);
                 } catch (UncheckedIOException | IOException ended) {
                     // the thread ended between the listing and the read
                 }
@@ -50,6 +65,13 @@ final class ProcessCpu {
             throw new UncheckedIOException("cannot list the threads of process " + pid, e);
         }
         return byName;
+    }
+
+    /** What each thread group spent between two readings of {@link #threads}. */
+    static Map<String, ThreadTimes> spent(Map<String, ThreadTimes> first, Map<String, ThreadTimes> last) {
+        Map<String, ThreadTimes> spent = new TreeMap<>();
+        last.forEach((name, times) -> spent.put(name, times.minus(first.getOrDefault(name, ThreadTimes.ZERO))));
+        return spent;
     }
 
     /** Nanoseconds spent runnable on a run queue: "time on the CPU, time waiting, timeslices". */
